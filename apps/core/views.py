@@ -1,0 +1,142 @@
+"""Home page, health probes and error handlers."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from http import HTTPStatus
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from common.rendering import render_page
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the landing page (signed out) or the dashboard (signed in)."""
+    return render_page(request, "core/home.html")
+
+
+# ------------------------------------------------------------------------------
+# Health probes
+# ------------------------------------------------------------------------------
+_migrations_applied = False
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer that the process is up; touches no database."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+        logger.warning("readyz: database check failed: %s", exc)
+        return f"unavailable: {exc.__class__.__name__}"
+    return None
+
+
+def _check_cache() -> str | None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", timeout=5)
+        ok = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("readyz: cache check failed: %s", exc)
+        return f"unavailable: {exc.__class__.__name__}"
+    return None if ok else "unavailable: value not stored"
+
+
+def _check_migrations() -> str | None:
+    global _migrations_applied  # noqa: PLW0603 - once applied, they stay applied
+    if _migrations_applied:
+        return None
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        return f"unknown: {exc.__class__.__name__}"
+    if plan:
+        return f"{len(plan)} unapplied"
+    _migrations_applied = True
+    return None
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Answer 200 when the database, the cache and the schema are ready, else 503."""
+    checks: dict[str, str | None] = {"database": _check_database(), "cache": _check_cache()}
+    checks["migrations"] = (
+        _check_migrations() if checks["database"] is None else "unknown: database unavailable"
+    )
+    failed = {name: problem for name, problem in checks.items() if problem}
+    if failed:
+        return JsonResponse(
+            {"status": "unavailable", "failed": failed}, status=HTTPStatus.SERVICE_UNAVAILABLE
+        )
+    return JsonResponse({"status": "ok", "checks": dict.fromkeys(checks, "ok")})
+
+
+# ------------------------------------------------------------------------------
+# Error handlers: a page for browsers, a small fragment for htmx to toast
+# ------------------------------------------------------------------------------
+_MESSAGES = {
+    400: "The request could not be understood. Please check what you entered and try again.",
+    403: "You do not have permission to do that, or the form expired. Reload and try again.",
+    404: "That page or item does not exist, or it is not yours.",
+    500: "Something went wrong on our side. It has been logged; please try again.",
+}
+
+
+def _error(request: HttpRequest, status: int) -> HttpResponse:
+    context = {
+        "status": status,
+        "title": HTTPStatus(status).phrase,
+        "message": _MESSAGES[status],
+    }
+    template = "errors/fragment.html" if getattr(request, "htmx", False) else "errors/error.html"
+    try:
+        response = render(request, template, context, status=status)
+    except Exception:
+        logger.exception("error page failed to render")
+        response = HttpResponse(context["message"], status=status, content_type="text/plain")
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain a CSRF failure (usually an expired form) instead of Django's debug page."""
+    return _error(request, 403)

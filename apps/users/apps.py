@@ -1,0 +1,11 @@
+"""Users app: the custom user model (email is the login)."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class UsersConfig(AppConfig):
+    name = "apps.users"
+    label = "users"
+    verbose_name = "Users"

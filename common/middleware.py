@@ -1,0 +1,123 @@
+"""Cross-cutting middleware: request ids, htmx messages, htmx login redirects, app errors."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from common.exceptions import ApplicationError
+from common.logging import request_id_var
+
+logger = logging.getLogger(__name__)
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+class RequestIDMiddleware:
+    """Accept a sane incoming ``X-Request-ID`` or make one; echo it and log with it."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+class HtmxMessagesMiddleware:
+    """Append pending Django messages to htmx responses as an out-of-band toast swap."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or getattr(request.htmx, "boosted", False):  # type: ignore[attr-defined]
+            return response
+        if (
+            300 <= response.status_code < 400
+            or response.streaming
+            or "HX-Redirect" in response
+            or "HX-Location" in response
+            or "HX-Refresh" in response
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            return response
+        pending = list(messages.get_messages(request))
+        if pending:
+            response.content += render_to_string(
+                "includes/toasts.html", {"messages": pending, "oob": True}, request=request
+            ).encode()
+        return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """Turn a redirect to the login page into a full-page client redirect for htmx.
+
+    Without it an expired session would swap the login page into a fragment.
+    ``next`` points at the page the user is on, not at the fragment's URL.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or response.status_code not in (301, 302, 303, 307, 308):
+            return response
+        login_path = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response["Location"]).path != login_path:
+            return response
+        current = htmx.current_url_abs_path or request.get_full_path()
+        redirect = HttpResponseClientRedirect(f"{login_path}?{urlencode({'next': current})}")
+        patch_vary_headers(redirect, ("HX-Request",))
+        return redirect
+
+
+class ApplicationErrorMiddleware:
+    """Map ``ApplicationError`` raised by a view to a readable response."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError):
+            return None
+        logger.info("application error: %s", exception.message, extra={"status": exception.status})
+        template = (
+            "errors/fragment.html" if getattr(request, "htmx", False) else "errors/error.html"
+        )
+        context = {
+            "status": int(exception.status),
+            "title": exception.status.phrase,
+            "message": exception.message,
+        }
+        response = render(request, template, context, status=exception.status)
+        patch_vary_headers(response, ("HX-Request",))
+        return response

@@ -1,0 +1,115 @@
+"""Keyset (cursor) pagination: constant cost per page, however deep.
+
+Offset pagination makes the database skip N rows on page N; keyset pagination
+asks for "rows after the last one I saw" and walks an index instead. The
+ordering must be total (end it with a unique field such as ``pk``) and its
+fields must not be NULL.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+class InvalidCursor(ValueError):
+    """The cursor was not made by this paginator for this ordering."""
+
+
+@dataclass(frozen=True)
+class KeysetPage[M: Model]:
+    """One page of results and the cursor that continues after it."""
+
+    items: list[M]
+    next_cursor: str | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+class KeysetPaginator[M: Model]:
+    """Paginate QUERYSET by ORDERING (e.g. ``("last_name", "first_name", "pk")``).
+
+    A leading ``-`` sorts a field descending. Cursors are opaque URL-safe strings.
+    """
+
+    def __init__(self, queryset: QuerySet[M], *, ordering: Sequence[str], page_size: int) -> None:
+        if not ordering:
+            raise ValueError("Keyset pagination needs at least one ordering field.")
+        if page_size < 1:
+            raise ValueError("page_size must be positive.")
+        self.queryset = queryset
+        self.ordering = tuple(ordering)
+        self.page_size = page_size
+        self._fields = [name.lstrip("-") for name in self.ordering]
+
+    # -- cursor encoding -------------------------------------------------------
+    def _encode(self, obj: M) -> str:
+        values = [self._value_of(obj, name) for name in self._fields]
+        raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @staticmethod
+    def _value_of(obj: M, name: str) -> Any:
+        if name == "pk":
+            return obj.pk
+        field = obj._meta.get_field(name)
+        return getattr(obj, getattr(field, "attname", name))
+
+    def _decode(self, cursor: str) -> list[Any]:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+            raise InvalidCursor("Malformed cursor.") from exc
+        if not isinstance(values, list) or len(values) != len(self._fields):
+            raise InvalidCursor("Cursor does not match this ordering.")
+        model = self.queryset.model
+        decoded = []
+        for name, value in zip(self._fields, values, strict=True):
+            field = model._meta.pk if name == "pk" else self._get_field(model, name)
+            try:
+                decoded.append(field.to_python(value))
+            except ValidationError as exc:
+                raise InvalidCursor("Cursor value has the wrong type.") from exc
+        return decoded
+
+    @staticmethod
+    def _get_field(model: type[Model], name: str) -> Any:
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist as exc:
+            raise ValueError(f"Unknown ordering field {name!r}.") from exc
+
+    # -- paging ------------------------------------------------------------------
+    def _after(self, values: list[Any]) -> Q:
+        """Return the filter for rows strictly after VALUES in this ordering."""
+        condition = Q()
+        for i, name in enumerate(self.ordering):
+            field = name.lstrip("-")
+            lookup = "lt" if name.startswith("-") else "gt"
+            term = Q(**{f"{field}__{lookup}": values[i]})
+            for j in range(i):
+                term &= Q(**{self._fields[j]: values[j]})
+            condition |= term
+        return condition
+
+    def page(self, cursor: str | None = None) -> KeysetPage[M]:
+        """Return the page after CURSOR (the first page when CURSOR is empty)."""
+        qs = self.queryset.order_by(*self.ordering)
+        if cursor:
+            qs = qs.filter(self._after(self._decode(cursor)))
+        rows = list(qs[: self.page_size + 1])
+        has_next = len(rows) > self.page_size
+        items = rows[: self.page_size]
+        return KeysetPage(items=items, next_cursor=self._encode(items[-1]) if has_next else None)

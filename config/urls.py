@@ -1,0 +1,23 @@
+"""Root URL configuration."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from apps.core import views as core_views
+
+urlpatterns = [
+    path("", include("apps.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+if "django_browser_reload" in settings.INSTALLED_APPS:
+    urlpatterns.append(path("__reload__/", include("django_browser_reload.urls")))
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

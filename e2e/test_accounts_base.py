@@ -1,0 +1,76 @@
+"""The account base in a real browser: signup, verify by emailed code, logout, login."""
+
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+from playwright.sync_api import expect
+
+from e2e.conftest import PASSWORD
+
+
+def _code_from_last_email() -> str:
+    body = str(mail.outbox[-1].body)
+    match = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", body, re.MULTILINE)
+    assert match, body
+    return match.group(1)
+
+
+def test_signup_verify_logout_login(page, visit, base_url, transactional_db, check_a11y):
+    visit("/accounts/signup/")
+    page.get_by_label("Email").fill("new.person@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+
+    expect(page.get_by_role("heading", name="Enter Email Verification Code")).to_be_visible()
+    check_a11y(page)
+    assert mail.outbox[-1].to == ["new.person@example.com"]
+    page.get_by_label("Code").fill(_code_from_last_email())
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_test_id("current-user")).to_have_text("new.person")
+    check_a11y(page)
+
+    page.get_by_role("button", name="Log out").click()
+    header = page.get_by_role("banner")
+    expect(header.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_test_id("current-user")).to_have_count(0)
+
+    header.get_by_role("link", name="Log in").click()
+    page.get_by_label("Email").fill("new.person@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_test_id("current-user")).to_have_text("new.person")
+
+
+def test_wrong_password_shows_error(page, visit, make_user):
+    make_user(email="someone@example.com")
+    visit("/accounts/login/")
+    page.get_by_label("Email").fill("someone@example.com")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("alert")).to_contain_text("not correct")
+
+
+def test_theme_toggle_is_remembered(page, visit, base_url):
+    visit("/")
+    toggle = page.get_by_role("button", name=re.compile("Colour theme"))
+    toggle.click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    toggle.click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    visit("/")  # axe checks contrast in the dark theme too
+
+
+def test_help_dialog_lists_shortcuts_and_closes_with_escape(page, visit):
+    visit("/")
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Show keyboard shortcuts")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()

@@ -1,0 +1,116 @@
+// KIS app behaviour: toasts, htmx error messages, focus after swaps, theme toggle.
+// Loaded with `defer`; no inline script anywhere, so a strict CSP holds.
+(function () {
+  "use strict";
+
+  var TOAST_MS = 6000;
+
+  // ---------------------------------------------------------------- toasts
+  function region() { return document.getElementById("toasts"); }
+
+  function armToast(el) {
+    if (el.dataset.armed) return;
+    el.dataset.armed = "1";
+    var ms = parseInt(el.dataset.toastTimeout || TOAST_MS, 10);
+    if (ms > 0) {
+      var timer = setTimeout(function () { el.remove(); }, ms);
+      // Keep it while the pointer or focus is on it (e.g. to reach an Undo button).
+      el.addEventListener("mouseenter", function () { clearTimeout(timer); });
+      el.addEventListener("focusin", function () { clearTimeout(timer); });
+    }
+  }
+
+  function armAll() {
+    var r = region();
+    if (r) r.querySelectorAll("[data-toast]").forEach(armToast);
+  }
+
+  function toast(text, level) {
+    var r = region();
+    if (!r) return;
+    var el = document.createElement("div");
+    el.className = "alert shadow-lg max-w-md " + (level === "error" ? "alert-error" : "alert-info");
+    el.setAttribute("data-toast", "");
+    var span = document.createElement("span");
+    span.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn btn-ghost btn-xs";
+    close.setAttribute("data-toast-close", "");
+    close.setAttribute("aria-label", "Dismiss");
+    close.textContent = "\u2715";
+    el.append(span, close);
+    r.append(el);
+    armToast(el);
+  }
+  window.kisToast = toast;
+
+  function announce(text) {
+    var a = document.getElementById("announcer");
+    if (!a) return;
+    a.textContent = "";
+    setTimeout(function () { a.textContent = text; }, 50);
+  }
+  window.kisAnnounce = announce;
+
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest("[data-toast-close]");
+    if (btn) btn.closest("[data-toast]").remove();
+  });
+
+  // ---------------------------------------------------------------- htmx errors
+  function errorText(xhr) {
+    try {
+      var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      var el = doc.querySelector("[data-error-message]");
+      if (el && el.textContent.trim()) return el.textContent.trim();
+    } catch (_) { /* fall through */ }
+    return "Request failed (" + xhr.status + "). Please try again.";
+  }
+
+  document.addEventListener("htmx:responseError", function (e) {
+    toast(errorText(e.detail.xhr), "error");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast("Could not reach the server. Check your connection and try again.", "error");
+  });
+  document.addEventListener("htmx:timeout", function () {
+    toast("The server took too long to answer. Please try again.", "error");
+  });
+
+  // After any swap: arm new toasts; if focus fell to <body>, move it somewhere useful.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    armAll();
+    if (document.activeElement === document.body || !document.activeElement) {
+      var target = e.detail.target;
+      var focusable = target && target.querySelector("[autofocus], [data-focus-after-swap]");
+      (focusable || document.getElementById("main")).focus({ preventScroll: !!focusable });
+    }
+  });
+  document.addEventListener("htmx:oobAfterSwap", armAll);
+
+  // ---------------------------------------------------------------- theme toggle
+  var THEMES = ["", "light", "dark"];  // "" = follow the system
+
+  function applyTheme(theme) {
+    var root = document.documentElement;
+    if (theme) root.setAttribute("data-theme", theme); else root.removeAttribute("data-theme");
+    document.cookie = "kis_theme=" + theme + ";path=/;max-age=" + (theme ? 31536000 : 0) + ";samesite=lax";
+    document.querySelectorAll("[data-theme-toggle]").forEach(function (btn) {
+      var name = theme || "system";
+      btn.setAttribute("aria-label", "Colour theme: " + name);
+      var label = btn.querySelector("[data-theme-label]");
+      if (label) label.textContent = name.charAt(0).toUpperCase() + name.slice(1);
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest("[data-theme-toggle]")) return;
+    var current = document.documentElement.getAttribute("data-theme") || "";
+    var next = THEMES[(THEMES.indexOf(current) + 1) % THEMES.length];
+    applyTheme(next);
+    announce("Colour theme: " + (next || "system"));
+  });
+
+  document.addEventListener("DOMContentLoaded", armAll);
+})();
