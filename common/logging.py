@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -13,6 +14,11 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 _STANDARD_ATTRS = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys() | {"message", "asctime"}
 )
+
+
+# Extra fields whose names look like credentials are never written out.
+_SENSITIVE_KEY = re.compile(r"pass|secret|token|key|auth|cookie|csrf|session", re.IGNORECASE)
+REDACTED = "[redacted]"
 
 
 class RequestIDFilter(logging.Filter):
@@ -37,7 +43,7 @@ class JSONFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and key not in payload and not key.startswith("_"):
-                payload[key] = value
+                payload[key] = REDACTED if _SENSITIVE_KEY.search(key) else value
         if record.exc_info:
             payload["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(payload, default=str)

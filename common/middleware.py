@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import empty
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.exceptions import ApplicationError
@@ -120,4 +122,73 @@ class ApplicationErrorMiddleware:
         }
         response = render(request, template, context, status=exception.status)
         patch_vary_headers(response, ("HX-Request",))
+        return response
+
+
+access_logger = logging.getLogger("kis.access")
+
+
+class AccessLogMiddleware:
+    """Log one structured line per request: method, path, status, duration, user id.
+
+    The query string is left out (it can carry search terms or tokens); the request id
+    comes from ``RequestIDMiddleware``, which must run first.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            return response
+        finally:
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            access_logger.info(
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                status,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": status,
+                    "duration_ms": duration_ms,
+                    "user_id": _user_id(request),
+                },
+            )
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    """Return the signed-in user's id if the request already loaded the user, else None.
+
+    Never loads it here: that would cost a query, and fail while the database is down.
+    """
+    user = getattr(request, "user", None)
+    if user is None:
+        return None
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is empty or not getattr(wrapped, "is_authenticated", False):
+        return None
+    return getattr(wrapped, "pk", None)
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` from ``settings.PERMISSIONS_POLICY`` (feature -> origins)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        policy: dict[str, list[str]] = getattr(settings, "PERMISSIONS_POLICY", {})
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in sorted(policy.items())
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response

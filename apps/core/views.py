@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -41,10 +45,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _check_database() -> str | None:
+    timeout = float(getattr(settings, "READYZ_DATABASE_TIMEOUT", 0.5))
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        pool = getattr(connection, "pool", None)
+        if pool is not None:
+            # Borrow from the app's own pool, but wait at most TIMEOUT: a probe must
+            # answer fast while the database is down (the pages' wait is longer).
+            with pool.connection(timeout=timeout) as conn:
+                conn.execute("SELECT 1").fetchone()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         logger.warning("readyz: database check failed: %s", exc)
         return f"unavailable: {exc.__class__.__name__}"
@@ -103,6 +115,10 @@ _MESSAGES = {
     404: "That page or item does not exist, or it is not yours.",
     500: "Something went wrong on our side. It has been logged; please try again.",
 }
+_UNAVAILABLE = (
+    "KIS is briefly unavailable (our database is not answering). Nothing you saved is lost; "
+    "please try again in a moment."
+)
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:
@@ -134,7 +150,33 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Answer 500, or 503 when the cause is the database being unreachable."""
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        return service_unavailable(request)
     return _error(request, 500)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """Say the service is briefly unavailable, without touching the database or session."""
+    context = {
+        "status": 503,
+        "title": "Service Unavailable",
+        "message": _UNAVAILABLE,
+        "site_name": settings.SITE_NAME,
+    }
+    template = (
+        "errors/fragment.html" if getattr(request, "htmx", False) else "errors/unavailable.html"
+    )
+    try:
+        # No request: the context processors would load the user and the messages.
+        response = HttpResponse(render_to_string(template, context), status=503)
+    except Exception:
+        logger.exception("unavailable page failed to render")
+        response = HttpResponse(_UNAVAILABLE, status=503, content_type="text/plain")
+    response["Retry-After"] = "10"
+    response["Vary"] = "HX-Request"
+    add_never_cache_headers(response)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

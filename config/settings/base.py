@@ -100,6 +100,10 @@ LOCAL_APPS = [
     "theme",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# apps.core's `db_worker` (django-tasks-db's worker plus heartbeats and dead-worker
+# recovery, see apps/core/worker.py) must win over django_tasks_db's own command.
+INSTALLED_APPS.remove("apps.core")
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "apps.core")
 
 # ------------------------------------------------------------------------------
 # AUTHENTICATION
@@ -141,7 +145,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
     "common.middleware.RequestIDMiddleware",
+    "common.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,6 +206,39 @@ CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Powerful browser features the app never uses are switched off for every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Passkeys / security keys (allauth MFA) need WebAuthn on our own origin.
+PERMISSIONS_POLICY["publickey-credentials-get"] = ["self"]
+PERMISSIONS_POLICY["publickey-credentials-create"] = ["self"]
 
 # Strict CSP: everything from 'self', scripts additionally by per-request nonce.
 from django.utils.csp import CSP  # noqa: E402
@@ -222,9 +261,18 @@ SECURE_CSP = {
 # ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # Shared by every web and worker process: sessions, allauth rate limits, app caches.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kis"),
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
+    # Sessions read from Redis, written through to the database (survive a cache flush).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -298,3 +346,9 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 TAILWIND_APP_NAME = "theme"
 NPM_BIN_PATH = env("NPM_BIN_PATH", default="npm")
+
+# ------------------------------------------------------------------------------
+# TASK WORKER LIVENESS (apps.core.worker): heartbeats and dead-worker recovery
+# ------------------------------------------------------------------------------
+TASKS_WORKER_HEARTBEAT_SECONDS = env.float("TASKS_WORKER_HEARTBEAT_SECONDS", default=10.0)
+TASKS_WORKER_STALE_SECONDS = env.float("TASKS_WORKER_STALE_SECONDS", default=60.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, LOGGING, SECURE_CSP, env
 
 
 def _required(name: str) -> str:
@@ -27,17 +27,45 @@ SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 
 # ------------------------------------------------------------------------------
-# SECURITY
+# SECURITY (HTTPS behind a proxy that terminates TLS)
 # ------------------------------------------------------------------------------
-if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=True):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy must overwrite this header on every request; set the variable to "" when
+# the app is reached directly over TLS (or set another header name).
+_proxy_header = env("DJANGO_SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto")
+if _proxy_header.lower() in ("", "false", "0", "off", "no"):
+    SECURE_PROXY_SSL_HEADER = None
+else:
+    if _proxy_header.lower() in ("true", "1", "on", "yes"):
+        _proxy_header = "X-Forwarded-Proto"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Health probes come from the orchestrator over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+CSRF_TRUSTED_ORIGINS = env.list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS",
+    default=[
+        f"https://{'*' + host if host.startswith('.') else host}"
+        for host in ALLOWED_HOSTS
+        if host != "*"
+    ],
+)
+
+# Browsers POST CSP violation reports here when set (e.g. a Sentry security endpoint).
+_csp_report_uri = env("DJANGO_CSP_REPORT_URI", default="")
+if _csp_report_uri:
+    SECURE_CSP = {**SECURE_CSP, "report-uri": [_csp_report_uri]}
+
+# ------------------------------------------------------------------------------
+# DATABASE: the pool checks a connection before lending it, so a PostgreSQL restart
+# costs no failed request; while it is down, pages answer 503 after the pool timeout.
+# ------------------------------------------------------------------------------
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 
 # ------------------------------------------------------------------------------
 # STATIC FILES: compressed, hashed, cached forever by whitenoise
@@ -46,11 +74,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Hashed names never change content: browsers may cache them for a year (immutable).
+WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=60 * 60 * 24 * 365)
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 # ------------------------------------------------------------------------------
 # LOGGING: JSON lines on stdout
 # ------------------------------------------------------------------------------
 LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", default="json")  # type: ignore[index]
+# One access line per request from common.middleware.AccessLogMiddleware.
+LOGGING["loggers"]["kis.access"] = {"level": "INFO"}  # type: ignore[index]
 
 # ------------------------------------------------------------------------------
 # SENTRY (only when SENTRY_DSN is set)
