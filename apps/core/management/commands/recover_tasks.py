@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "--older-than",
             type=float,
             default=stale_after().total_seconds(),
-            help="Seconds without a heartbeat before a worker counts as dead (default: %(default)s)",
+            help="Seconds without a heartbeat before a worker is dead (default: %(default)s)",
         )
         parser.add_argument(
             "--requeue",
