@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
+from django.urls import resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import empty
 from django_htmx.http import HttpResponseClientRedirect
@@ -192,3 +193,22 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class HealthProbeMiddleware:
+    """Answer the health probes (``settings.HEALTH_PROBE_PATHS``) before anything else.
+
+    Orchestrators and load balancers call them by IP over plain HTTP, so they skip the
+    host check, the HTTPS redirect, sessions and the access log.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.paths = frozenset(getattr(settings, "HEALTH_PROBE_PATHS", ()))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in self.paths:
+            match = resolve(request.path_info)
+            response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+            return response
+        return self.get_response(request)

@@ -145,6 +145,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
     "common.middleware.RequestIDMiddleware",
+    "common.middleware.HealthProbeMiddleware",
     "common.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.PermissionsPolicyMiddleware",
@@ -206,6 +207,7 @@ CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+HEALTH_PROBE_PATHS = ["/healthz", "/readyz"]
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Powerful browser features the app never uses are switched off for every page.
