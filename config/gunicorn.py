@@ -57,6 +57,7 @@ logconfig_dict = {
         },
         "access": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
     },
+    "root": {"handlers": ["error"], "level": "INFO"},
     "loggers": {
         "gunicorn.error": {"handlers": ["error"], "level": loglevel.upper(), "propagate": False},
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
