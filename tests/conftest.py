@@ -11,7 +11,7 @@ from tests.servers import Server, create_user, manage, production_env, start_gun
 
 REDIS_URL = "redis://127.0.0.1:6379/5"  # a DB number of its own on the shared Redis
 PROD_EMAIL = "prod.user@example.com"
-PROD_PASSWORD = "Unguessable-Pass-7f3c9e1b"  # noqa: S105 - must never show up in logs
+PROD_PASSWORD = "Unguessable-Pass-7f3c9e1b"  # must never show up in logs
 
 
 def redis_client() -> object:

@@ -122,7 +122,10 @@ def test_csp_is_strict_with_a_fresh_nonce_per_response(prod_server):
     client = Client(prod_server.url)
     first = client.get("/accounts/login/").headers["Content-Security-Policy"]
     second = client.get("/accounts/login/").headers["Content-Security-Policy"]
-    directives = dict((d.strip().split(" ", 1) + [""])[:2] for d in first.split(";") if d.strip())
+    directives = {}
+    for directive in filter(None, (d.strip() for d in first.split(";"))):
+        name, _, value = directive.partition(" ")
+        directives[name] = value
     assert "unsafe-inline" not in first
     assert "unsafe-eval" not in first
     assert directives["default-src"] == "'self'"
