@@ -52,17 +52,35 @@ def base_url(live_server: Any) -> str:
     return str(live_server.url)
 
 
-@pytest.fixture
-def page(page: Page, base_url: str) -> Iterator[Page]:
-    """A page that fails the test on any CSP violation or uncaught script error."""
+# Runs in every document before the page's own scripts (injected by the browser's
+# devtools protocol, so the page's CSP does not block it): every violation the browser
+# reports as a `securitypolicyviolation` event is also written to the console.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy violation event: " + e.violatedDirective +
+    " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def watch_csp(page: Page) -> list[str]:
+    """Collect CSP violations and uncaught script errors on PAGE into the returned list."""
     problems: list[str] = []
 
     def on_console(msg: ConsoleMessage) -> None:
         if msg.type == "error" and "Content Security Policy" in msg.text:
             problems.append(f"CSP violation: {msg.text}")
 
+    page.add_init_script(_REPORT_CSP_VIOLATIONS)
     page.on("console", on_console)
     page.on("pageerror", lambda exc: problems.append(f"Script error: {exc}"))
+    return problems
+
+
+@pytest.fixture
+def page(page: Page, base_url: str) -> Iterator[Page]:
+    """A page that fails the test on any CSP violation or uncaught script error."""
+    problems = watch_csp(page)
     page.set_default_timeout(10_000)
     yield page
     assert not problems, "\n".join(problems)
