@@ -86,3 +86,15 @@ worker: migrate ## Run the background task worker alone
 
 clean: ## Remove the virtualenv, node_modules and built CSS (keeps the database)
 	rm -rf $(VENV) $(NODE_DIR)/node_modules theme/static/css/dist staticfiles
+
+# ---------------------------------------------------------------- production
+.PHONY: loadtest image-check
+LOADTEST_ARGS ?=
+
+loadtest: setup ## Load-test gunicorn + production settings on 127.0.0.1 (LOADTEST_ARGS="--duration 60")
+	$(BIN)/python scripts/loadtest $(LOADTEST_ARGS)
+
+image-check: $(VENV)/.installed ## The Docker image's build steps without Docker (CSS, collectstatic, compose)
+	scripts/build-css
+	DJANGO_STATIC_ROOT=$$(mktemp -d) scripts/collectstatic
+	$(BIN)/pytest tests/test_container.py -q
