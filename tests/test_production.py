@@ -176,7 +176,9 @@ def test_cookies_are_secure_httponly_and_lax(prod_server):
     assert "Secure" in csrf
     assert "SameSite=Lax" in csrf
     response = client.login(PROD_EMAIL, PROD_PASSWORD)
-    session = next(c for c in response.headers.get_all("Set-Cookie") if c.startswith("sessionid="))
+    session = next(
+        c for c in response.headers.get_all("Set-Cookie", []) if c.startswith("sessionid=")
+    )
     assert "Secure" in session
     assert "HttpOnly" in session
     assert "SameSite=Lax" in session

@@ -211,7 +211,7 @@ HEALTH_PROBE_PATHS = ["/healthz", "/readyz"]
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Powerful browser features the app never uses are switched off for every page.
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
