@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
-from django.utils.functional import LazyObject
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -17,16 +18,17 @@ COMPANY_MAX = 150
 NOTES_MAX = 5000
 
 
-class PrivateStorage(LazyObject):
-    """Files under MEDIA_ROOT/private: never served by URL, only by an owner-checking view."""
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A file system storage whose files have no URL."""
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(
-            location=settings.MEDIA_ROOT / "private", base_url=None
-        )
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL; serve them through an owner-checking view.")
 
 
-private_storage = PrivateStorage()
+@functools.cache
+def private_storage() -> PrivateFileSystemStorage:
+    """Return the storage for files under MEDIA_ROOT/private (served only by owner-checking views)."""
+    return PrivateFileSystemStorage(location=settings.MEDIA_ROOT / "private")
 
 
 class Contact(models.Model):
