@@ -76,8 +76,7 @@ def _conflict_status(request: HttpRequest) -> int:
     return HTTPStatus.UNPROCESSABLE_ENTITY if getattr(request, "htmx", False) else HTTPStatus.CONFLICT
 
 
-def _undo_message(request: HttpRequest, trash_id: int, text: str) -> None:
-    back = _next_url(request, reverse("contacts:list"))
+def _undo_message(request: HttpRequest, trash_id: int, text: str, *, back: str) -> None:
     undo = reverse("contacts:undo", args=[trash_id]) + "?" + urlencode({"next": back})
     messages.success(request, text, extra_tags=f"undo:{undo}")
 
@@ -253,7 +252,7 @@ def contact_favourite(request: HttpRequest, pk: int) -> HttpResponse:
     favourite = request.POST.get("favourite") == "1"
     contact = services.contact_favourite_set(contact=contact, favourite=favourite)
     if is_htmx_partial_request(request):
-        return render_page(request, "contacts/list.html", {"contact": contact, "focus_fav": True}, partial="favourite")
+        return render_page(request, "contacts/list.html", {"contact": contact}, partial="favourite")
     return redirect(_next_url(request, reverse("contacts:detail", args=[pk])))
 
 
@@ -268,11 +267,14 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return render_page(request, "contacts/delete.html", {"contact": contact})
     name = contact.full_name
     trash = services.contacts_delete(owner=request.user, ids=[contact.pk])  # type: ignore[arg-type]
+    # A row deleted in the list stays on that list; the confirmation page goes to the list.
+    in_list = is_htmx_partial_request(request)
+    back = _next_url(request, _list_url()) if in_list else _list_url()
     if trash is not None:
-        _undo_message(request, trash.pk, f"Deleted {name}.")
-    if is_htmx_partial_request(request):
+        _undo_message(request, trash.pk, f"Deleted {name}.", back=back)
+    if in_list:
         return _changed(HttpResponse(""))  # the row swaps itself out
-    return redirect(_list_url())
+    return redirect(back)
 
 
 @login_required
@@ -289,7 +291,7 @@ def contact_bulk_delete(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Those contacts were already deleted.")
     else:
         n = len(trash.rows)
-        _undo_message(request, trash.pk, f"Deleted {n} contact{'s' if n != 1 else ''}.")
+        _undo_message(request, trash.pk, f"Deleted {n} contact{'s' if n != 1 else ''}.", back=back)
     return redirect(back)
 
 
