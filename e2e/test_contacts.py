@@ -23,7 +23,13 @@ def owner(make_user, login):
 
 @pytest.fixture
 def ada(owner):
-    return ContactFactory(owner=owner, first_name="Ada", last_name="Lovelace", email="ada@example.com", company="Engines")
+    return ContactFactory(
+        owner=owner,
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@example.com",
+        company="Engines",
+    )
 
 
 def rows(page: Page):
@@ -142,7 +148,7 @@ def test_bulk_delete_with_select_all(page, visit, owner):
     assert Contact.objects.count() == 1
 
 
-def test_export_with_progress_and_download(page, visit, owner, ada, settings, check_a11y):
+def test_export_with_progress_and_download(page, visit, ada, settings, check_a11y):
     settings.TASKS = IMMEDIATE  # the DB worker path is covered in tests/contacts/test_jobs.py
     visit("/contacts/")
     page.get_by_role("button", name="Export CSV").click()
@@ -155,11 +161,13 @@ def test_export_with_progress_and_download(page, visit, owner, ada, settings, ch
     assert "Ada,Lovelace,ada@example.com" in content
 
 
-def test_import_reports_bad_rows(page, visit, owner, settings, check_a11y, tmp_path):
+def test_import_reports_bad_rows(visit, owner, settings, check_a11y, tmp_path):
     settings.TASKS = IMMEDIATE
     csv_file = tmp_path / "people.csv"
-    csv_file.write_text("name,email\nAda Lovelace,ada@example.com\nBad Row,not-an-email\n", encoding="utf-8")
-    visit("/contacts/import/")
+    csv_file.write_text(
+        "name,email\nAda Lovelace,ada@example.com\nBad Row,not-an-email\n", encoding="utf-8"
+    )
+    page = visit("/contacts/import/")
     page.get_by_label("CSV file").set_input_files(str(csv_file))
     page.get_by_role("button", name="Import").click()
     expect(page.locator("[data-import-summary]")).to_contain_text("1 created")
@@ -190,7 +198,9 @@ def test_keyboard_only_journey(page, visit, owner, ada, check_a11y):
     kb.press("j")
     expect(rows(page).first).to_have_attribute("aria-current", "true")
     kb.press("f")
-    expect(rows(page).first.get_by_role("button", name="Favourite Ada Lovelace")).to_have_attribute("aria-pressed", "true")
+    expect(rows(page).first.get_by_role("button", name="Favourite Ada Lovelace")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     kb.press("x")
     expect(page.locator("[data-bulk-count]")).to_have_text("1 selected")
     kb.press("Enter")

@@ -35,7 +35,9 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, contact: Contact | None = None, **kwargs: Any) -> None:
         if contact is not None and "initial" not in kwargs:
-            kwargs["initial"] = {name: getattr(contact, name) for name in (*EDITABLE_FIELDS, "version")}
+            kwargs["initial"] = {
+                name: getattr(contact, name) for name in (*EDITABLE_FIELDS, "version")
+            }
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name == "notes":
@@ -46,7 +48,9 @@ class ContactForm(forms.Form):
         self.fields["phone"].widget.attrs["autocomplete"] = "off"
 
     def data_for_service(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
+        return {
+            name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data
+        }
 
 
 class RowForm(ContactForm):
@@ -58,8 +62,15 @@ class RowForm(ContactForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv", "class": "file-input file-input-bordered w-full"}))
+    file = forms.FileField(
+        label="CSV file",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,text/csv", "class": "file-input file-input-bordered w-full"}
+        ),
+    )
     duplicates = forms.ChoiceField(
-        choices=DuplicateMode.choices, initial=DuplicateMode.SKIP, widget=forms.RadioSelect,
+        choices=DuplicateMode.choices,
+        initial=DuplicateMode.SKIP,
+        widget=forms.RadioSelect,
         label="When an email is already in your address book",
     )

@@ -98,7 +98,9 @@ def contact_export_run(*, job_id: int) -> None:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             writer = csv.writer(text)
             writer.writerow(EXPORT_COLUMNS)
-            for n, c in enumerate(qs.values_list(*EDITABLE_FIELDS, "is_favourite").iterator(2000), 1):
+            for n, c in enumerate(
+                qs.values_list(*EDITABLE_FIELDS, "is_favourite").iterator(2000), 1
+            ):
                 *fields, fav = c
                 writer.writerow([_csv_safe(v) for v in fields] + ["yes" if fav else ""])
                 if n % PROGRESS_EVERY == 0:
@@ -177,8 +179,12 @@ def contact_import_start(
         raise ValidationError({"duplicates": ["Choose whether to skip or update duplicates."]})
     if upload.size and upload.size > IMPORT_MAX_BYTES:
         raise ValidationError(
-            {"file": [f"The file is too large ({upload.size // 1024 // 1024} MB); the limit is "
-                      f"{IMPORT_MAX_BYTES // 1024 // 1024} MB."]}
+            {
+                "file": [
+                    f"The file is too large ({upload.size // 1024 // 1024} MB); the limit is "
+                    f"{IMPORT_MAX_BYTES // 1024 // 1024} MB."
+                ]
+            }
         )
     data = upload.read(IMPORT_MAX_BYTES + 1)
     if len(data) > IMPORT_MAX_BYTES:
@@ -187,9 +193,7 @@ def contact_import_start(
         _rows(_decode(data))
     except ImportFileError as exc:
         raise ValidationError({"file": [str(exc)]}) from exc
-    job = ContactImport(
-        owner=owner, duplicates=duplicates, original_name=(upload.name or "")[:255]
-    )
+    job = ContactImport(owner=owner, duplicates=duplicates, original_name=(upload.name or "")[:255])
     job.file.save("upload.csv", ContentFile(data), save=False)
     job.save()
     from apps.contacts.tasks import import_contacts
@@ -233,93 +237,110 @@ def contact_import_run(*, job_id: int) -> None:
         _finish_failed(job, "The import failed unexpectedly. Rows saved so far were kept.")
 
 
-def _import(job: ContactImport) -> None:
-    owner = job.owner
-    with job.file.open("rb") as fh:
-        text = _decode(fh.read())
-    mapping, reader = _rows(text)
-    job.status = JobStatus.RUNNING
-    job.total = max(0, text.count("\n") - 1 + (0 if text.endswith("\n") else 1))
-    job.save(update_fields=["status", "total"])
+class _Importer:
+    """Read one import job's rows: validate, then create in batches, update or skip."""
 
-    existing = dict(
-        Contact.objects.filter(owner=owner)
-        .exclude(email="")
-        .annotate(key=Lower("email"))
-        .values_list("key", "id")
-    )
-    seen_in_file: set[str] = set()
-    rejected: list[dict[str, Any]] = []
-    pending: list[Contact] = []
+    def __init__(self, job: ContactImport) -> None:
+        self.job = job
+        self.existing = dict(
+            Contact.objects.filter(owner=job.owner)
+            .exclude(email="")
+            .annotate(key=Lower("email"))
+            .values_list("key", "id")
+        )
+        self.seen_in_file: set[str] = set()
+        self.rejected: list[dict[str, Any]] = []
+        self.pending: list[Contact] = []
 
-    def reject(line: int, reason: str) -> None:
-        job.rejected_count += 1
-        if len(rejected) < IMPORT_MAX_REPORTED_ERRORS:
-            rejected.append({"line": line, "reason": reason})
+    def reject(self, line: int, reason: str) -> None:
+        self.job.rejected_count += 1
+        if len(self.rejected) < IMPORT_MAX_REPORTED_ERRORS:
+            self.rejected.append({"line": line, "reason": reason})
 
-    def flush() -> None:
-        if pending:
-            Contact.objects.bulk_create(pending)
-            job.created_count += len(pending)
-            pending.clear()
-        job.rejected = rejected
-        job.save(update_fields=[
-            "processed", "created_count", "updated_count", "skipped_count",
-            "rejected", "rejected_count",
-        ])
+    @transaction.atomic
+    def flush(self) -> None:
+        """Insert the pending new contacts and save the progress so far."""
+        if self.pending:
+            Contact.objects.bulk_create(self.pending)
+            self.job.created_count += len(self.pending)
+            self.pending.clear()
+        self.job.rejected = self.rejected
+        self.job.save(
+            update_fields=[
+                "processed",
+                "created_count",
+                "updated_count",
+                "skipped_count",
+                "rejected",
+                "rejected_count",
+            ]
+        )
 
-    count = 0
-    while True:
-        try:
-            row = next(reader, None)
-        except csv.Error as exc:
-            reject(reader.line_num, f"not valid CSV ({exc}); the rest of the file was not read")
-            break
-        if row is None:
-            break
-        count += 1
-        line = reader.line_num
-        job.processed = count
-        if count > IMPORT_MAX_ROWS:
-            reject(line, f"more than {IMPORT_MAX_ROWS} rows; the rest of the file was not read")
-            break
+    def row(self, line: int, row: list[str], mapping: dict[int, str]) -> None:
+        """Handle one CSV row (LINE is its line number in the file)."""
         if not any(cell.strip() for cell in row):
-            continue
+            return
+        job = self.job
         data = _row_data(row, mapping)
         favourite = data.pop("favourite", "").lower() in {"1", "yes", "true", "y", "x"}
         key = data.get("email", "").lower()
-        if key and key in seen_in_file:
-            reject(line, f"email {data['email']} appears earlier in this file")
-            continue
-        contact = Contact(owner=owner, is_favourite=favourite, **data)
-        if key and key in existing:
+        if key and key in self.seen_in_file:
+            self.reject(line, f"email {data['email']} appears earlier in this file")
+            return
+        contact = Contact(owner=job.owner, is_favourite=favourite, **data)
+        if key and key in self.existing:
+            self.seen_in_file.add(key)
             if job.duplicates == DuplicateMode.SKIP:
                 job.skipped_count += 1
-                seen_in_file.add(key)
-                continue
-            contact = Contact.objects.get(pk=existing[key])
+                return
+            contact = Contact.objects.get(pk=self.existing[key])
             for name, value in data.items():
                 if value:
                     setattr(contact, name, value)
         try:
             contact_validate(contact=contact, check_email=bool(contact.pk))
         except ValidationError as exc:
-            reject(line, _reason(exc))
-            continue
+            self.reject(line, _reason(exc))
+            return
         if key:
-            seen_in_file.add(key)
+            self.seen_in_file.add(key)
         if contact.pk:
             contact.version += 1
             contact.updated_at = timezone.now()
             contact.save()
             job.updated_count += 1
         else:
-            pending.append(contact)
-        if count % PROGRESS_EVERY == 0:
-            with transaction.atomic():
-                flush()
-    with transaction.atomic():
-        flush()
+            self.pending.append(contact)
+
+
+def _import(job: ContactImport) -> None:
+    with job.file.open("rb") as fh:
+        text = _decode(fh.read())
+    mapping, reader = _rows(text)
+    job.status = JobStatus.RUNNING
+    job.total = max(0, text.count("\n") - 1 + (0 if text.endswith("\n") else 1))
+    job.save(update_fields=["status", "total"])
+    importer = _Importer(job)
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            importer.reject(
+                reader.line_num, f"not valid CSV ({exc}); the rest of the file was not read"
+            )
+            break
+        if row is None:
+            break
+        job.processed += 1
+        if job.processed > IMPORT_MAX_ROWS:
+            importer.reject(
+                reader.line_num, f"more than {IMPORT_MAX_ROWS} rows; the rest was not read"
+            )
+            break
+        importer.row(reader.line_num, row, mapping)
+        if job.processed % PROGRESS_EVERY == 0:
+            importer.flush()
+    importer.flush()
     job.total = job.processed
     job.status, job.finished_at = JobStatus.DONE, timezone.now()
     job.save(update_fields=["status", "finished_at", "total"])

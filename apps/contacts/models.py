@@ -27,7 +27,7 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
 @functools.cache
 def private_storage() -> PrivateFileSystemStorage:
-    """Return the storage for files under MEDIA_ROOT/private (served only by owner-checking views)."""
+    """Return the storage of MEDIA_ROOT/private (served only by owner-checking views)."""
     return PrivateFileSystemStorage(location=settings.MEDIA_ROOT / "private")
 
 
@@ -81,7 +81,9 @@ class Contact(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["owner", "last_name", "first_name", "id"], name="contact_owner_name"),
+            models.Index(
+                fields=["owner", "last_name", "first_name", "id"], name="contact_owner_name"
+            ),
             models.Index(fields=["owner", "company", "id"], name="contact_owner_company"),
             models.Index(fields=["owner", "-updated_at", "-id"], name="contact_owner_updated"),
         ]

@@ -11,24 +11,156 @@ from django.utils import timezone
 from apps.contacts.models import Contact
 from apps.users.models import User
 
-FIRST = (
-    "Ada Alan Amara Ana Anders Aoife Arjun Astrid Ayesha Bea Ben Bilal Camille Carlos Chen Chloe "
-    "Dara Diego Elena Emeka Emma Erik Fatima Felix Freya Gabriel Grace Hana Hugo Ines Isaac Ivan "
-    "Jamal Jana Jonas Julia Kai Kenji Lara Leila Liam Lucia Malik Maria Mateo Maya Mei Mila Nadia "
-    "Nico Noah Nora Olga Omar Oscar Priya Rafael Rosa Ruth Sami Sara Sofia Tariq Theo Uma Vera "
-    "Wei Yara Yusuf Zoe Zofia"
-).split()
-LAST = (
-    "Abara Andersen Bauer Becker Bianchi Costa Dubois Eriksson Fischer Garcia Gonzalez Hansen "
-    "Haddad Ivanova Jensen Kaur Khan Kim Kowalski Larsen Lee Lopez Martin Meyer Moreau Murphy "
-    "Nakamura Nguyen Novak Okafor O'Brien Park Patel Perez Petrov Quinn Rossi Sato Schmidt Silva "
-    "Singh Smith Sousa Tanaka Tran Varga Wagner Walsh Weber Wong Yilmaz Zhang"
-).split()
-COMPANIES = (
-    "Acme Corp|Northwind Traders|Globex|Initech|Umbrella Health|Stark Industries|Wayne Enterprises|"
-    "Hooli|Vandelay Industries|Soylent|Tyrell Corp|Cyberdyne|Aperture Labs|Blue Sun|Wonka Foods|"
-    "Oceanic Air|Gringotts|Monarch Solutions|Pied Piper|Massive Dynamic|"
-).split("|")
+FIRST = [
+    "Ada",
+    "Alan",
+    "Amara",
+    "Ana",
+    "Anders",
+    "Aoife",
+    "Arjun",
+    "Astrid",
+    "Ayesha",
+    "Bea",
+    "Ben",
+    "Bilal",
+    "Camille",
+    "Carlos",
+    "Chen",
+    "Chloe",
+    "Dara",
+    "Diego",
+    "Elena",
+    "Emeka",
+    "Emma",
+    "Erik",
+    "Fatima",
+    "Felix",
+    "Freya",
+    "Gabriel",
+    "Grace",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Isaac",
+    "Ivan",
+    "Jamal",
+    "Jana",
+    "Jonas",
+    "Julia",
+    "Kai",
+    "Kenji",
+    "Lara",
+    "Leila",
+    "Liam",
+    "Lucia",
+    "Malik",
+    "Maria",
+    "Mateo",
+    "Maya",
+    "Mei",
+    "Mila",
+    "Nadia",
+    "Nico",
+    "Noah",
+    "Nora",
+    "Olga",
+    "Omar",
+    "Oscar",
+    "Priya",
+    "Rafael",
+    "Rosa",
+    "Ruth",
+    "Sami",
+    "Sara",
+    "Sofia",
+    "Tariq",
+    "Theo",
+    "Uma",
+    "Vera",
+    "Wei",
+    "Yara",
+    "Yusuf",
+    "Zoe",
+    "Zofia",
+]
+LAST = [
+    "Abara",
+    "Andersen",
+    "Bauer",
+    "Becker",
+    "Bianchi",
+    "Costa",
+    "Dubois",
+    "Eriksson",
+    "Fischer",
+    "Garcia",
+    "Gonzalez",
+    "Hansen",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kaur",
+    "Khan",
+    "Kim",
+    "Kowalski",
+    "Larsen",
+    "Lee",
+    "Lopez",
+    "Martin",
+    "Meyer",
+    "Moreau",
+    "Murphy",
+    "Nakamura",
+    "Nguyen",
+    "Novak",
+    "Okafor",
+    "O'Brien",
+    "Park",
+    "Patel",
+    "Perez",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Sato",
+    "Schmidt",
+    "Silva",
+    "Singh",
+    "Smith",
+    "Sousa",
+    "Tanaka",
+    "Tran",
+    "Varga",
+    "Wagner",
+    "Walsh",
+    "Weber",
+    "Wong",
+    "Yilmaz",
+    "Zhang",
+]
+COMPANIES = [
+    "Acme Corp",
+    "Northwind Traders",
+    "Globex",
+    "Initech",
+    "Umbrella Health",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Hooli",
+    "Vandelay Industries",
+    "Soylent",
+    "Tyrell Corp",
+    "Cyberdyne",
+    "Aperture Labs",
+    "Blue Sun",
+    "Wonka Foods",
+    "Oceanic Air",
+    "Gringotts",
+    "Monarch Solutions",
+    "Pied Piper",
+    "Massive Dynamic",
+    "",
+]
 DOMAINS = ("example.com", "example.org", "example.net", "mail.test", "post.test")
 
 
@@ -39,7 +171,7 @@ def contacts_seed(*, owner: User, count: int, batch_size: int = 2000, seed: int 
     now = timezone.now()
     made = 0
     while made < count:
-        batch = []
+        batch: list[Contact] = []
         for _ in range(min(batch_size, count - made)):
             n = start + made + len(batch)
             first, last = rng.choice(FIRST), rng.choice(LAST)

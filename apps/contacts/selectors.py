@@ -120,7 +120,14 @@ def contacts_user_data(*, owner: User) -> dict[str, list[dict[str, Any]]]:
         ),
         "contacts_contactimport": rows(
             ContactImport.objects.filter(owner=owner).order_by("id"),
-            (*job_fields, "original_name", "created_count", "updated_count", "skipped_count",
-             "rejected_count", "rejected"),
+            (
+                *job_fields,
+                "original_name",
+                "created_count",
+                "updated_count",
+                "skipped_count",
+                "rejected_count",
+                "rejected",
+            ),
         ),
     }

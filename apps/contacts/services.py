@@ -38,7 +38,9 @@ def contact_validate(*, contact: Contact, check_email: bool = True) -> None:
     except ValidationError as exc:
         errors = exc.message_dict
     if len(contact.notes) > NOTES_MAX:
-        errors["notes"] = [f"Keep notes under {NOTES_MAX} characters (they are {len(contact.notes)})."]
+        errors["notes"] = [
+            f"Keep notes under {NOTES_MAX} characters (they are {len(contact.notes)})."
+        ]
     if not (contact.first_name or contact.last_name or contact.email):
         errors.setdefault("__all__", []).append("Give at least a name or an email address.")
     if check_email and contact.email and "email" not in errors:
@@ -65,7 +67,9 @@ def contact_create(*, owner: User, data: Mapping[str, Any]) -> Contact:
         with transaction.atomic():
             contact.save()
     except IntegrityError as exc:  # a concurrent save took the email first
-        raise ValidationError({"email": ["Another contact already uses this email address."]}) from exc
+        raise ValidationError(
+            {"email": ["Another contact already uses this email address."]}
+        ) from exc
     return contact
 
 
@@ -90,7 +94,9 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any], version: int | 
         with transaction.atomic():
             current.save()
     except IntegrityError as exc:
-        raise ValidationError({"email": ["Another contact already uses this email address."]}) from exc
+        raise ValidationError(
+            {"email": ["Another contact already uses this email address."]}
+        ) from exc
     return current
 
 

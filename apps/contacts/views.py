@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,6 +21,7 @@ from django_htmx.http import trigger_client_event
 from apps.contacts import jobs, selectors, services
 from apps.contacts.forms import ContactForm, ImportForm, RowForm
 from apps.contacts.models import Contact, ContactExport, ContactImport
+from apps.users.models import User
 from common.exceptions import ApplicationError, ConflictError
 from common.pagination import InvalidCursor
 from common.permissions import get_owned_or_404
@@ -56,15 +57,18 @@ def _changed(response: HttpResponse) -> HttpResponse:
     return trigger_client_event(response, CHANGED_EVENT)
 
 
+def _me(request: HttpRequest) -> User:
+    """Return the signed-in user (every view here is behind login_required)."""
+    return cast("User", request.user)
+
+
 def _owned(request: HttpRequest, pk: int) -> Contact:
     return get_owned_or_404(Contact, user=request.user, pk=pk)
 
 
-def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+def _parse_id(value: str) -> int | None:
+    """Return VALUE as a database id, or None when it is not one."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _form_status(request: HttpRequest) -> int:
@@ -73,7 +77,9 @@ def _form_status(request: HttpRequest) -> int:
 
 def _conflict_status(request: HttpRequest) -> int:
     # htmx only swaps 2xx and 422 (see base.html), so JS users get 422; plain forms get 409.
-    return HTTPStatus.UNPROCESSABLE_ENTITY if getattr(request, "htmx", False) else HTTPStatus.CONFLICT
+    return (
+        HTTPStatus.UNPROCESSABLE_ENTITY if getattr(request, "htmx", False) else HTTPStatus.CONFLICT
+    )
 
 
 def _undo_message(request: HttpRequest, trash_id: int, text: str, *, back: str) -> None:
@@ -92,10 +98,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     sort = selectors.normalise_sort(request.GET.get("sort"))
     cursor = request.GET.get("cursor") or None
     try:
-        page = selectors.contact_list(owner=request.user, query=q, sort=sort, cursor=cursor)  # type: ignore[arg-type]
+        page = selectors.contact_list(owner=_me(request), query=q, sort=sort, cursor=cursor)
     except InvalidCursor:
         if is_htmx_partial_request(request):
-            raise ApplicationError("That position in the list is no longer valid. Reload the page.") from None
+            raise ApplicationError(
+                "That position in the list is no longer valid. Reload the page."
+            ) from None
         return redirect(_list_url(q=raw_q, sort=sort))
     sorts = [
         {"key": key, "label": label, "url": _list_url(q=raw_q, sort=key), "active": key == sort}
@@ -110,7 +118,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "start_url": _list_url(q=raw_q, sort=sort),
         "next_url": _list_url(q=raw_q, sort=sort, cursor=page.next_cursor) if page.has_next else "",
         "count_url": reverse("contacts:count") + ("?" + urlencode({"q": raw_q}) if raw_q else ""),
-        "latest_export": selectors.contact_export_latest(owner=request.user),  # type: ignore[arg-type]
+        "latest_export": selectors.contact_export_latest(owner=_me(request)),
     }
     return render_page(
         request, "contacts/list.html", context, partial="rows" if cursor else "results"
@@ -123,7 +131,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 def contact_count(request: HttpRequest) -> HttpResponse:
     """Count the contacts matching `q` (loaded lazily after the list renders)."""
     q = request.GET.get("q", "")
-    count = selectors.contact_count(owner=request.user, query=q)  # type: ignore[arg-type]
+    count = selectors.contact_count(owner=_me(request), query=q)
     return render_page(request, "contacts/count.html", {"count": count, "q": q}, partial="count")
 
 
@@ -144,7 +152,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_create(owner=request.user, data=form.data_for_service())  # type: ignore[arg-type]
+            contact = services.contact_create(owner=_me(request), data=form.data_for_service())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -162,13 +170,15 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _owned(request, pk)
     form = ContactForm(request.POST or None, contact=contact)
     conflict: Contact | None = None
-    status = HTTPStatus.OK
+    status: int = HTTPStatus.OK
     if request.method == "POST":
         status = _form_status(request)
         if form.is_valid():
             try:
                 saved = services.contact_update(
-                    contact=contact, data=form.data_for_service(), version=form.cleaned_data["version"]
+                    contact=contact,
+                    data=form.data_for_service(),
+                    version=form.cleaned_data["version"],
                 )
             except ConflictError as exc:
                 conflict = exc.extra["current"]
@@ -200,7 +210,9 @@ def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
             return _row_save_plain(request, contact)
         return redirect("contacts:detail", pk=pk)
     if request.method == "GET":
-        return render_page(request, "contacts/list.html", {"contact": contact, "focus": True}, partial="row")
+        return render_page(
+            request, "contacts/list.html", {"contact": contact, "focus": True}, partial="row"
+        )
     form = RowForm(request.POST, contact=contact)
     conflict = None
     if form.is_valid():
@@ -223,7 +235,11 @@ def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
             return _changed(response)
     context = {"contact": conflict or contact, "form": form, "conflict": conflict}
     return render_page(
-        request, "contacts/list.html", context, partial="row_edit", status=HTTPStatus.UNPROCESSABLE_ENTITY
+        request,
+        "contacts/list.html",
+        context,
+        partial="row_edit",
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
     )
 
 
@@ -266,7 +282,7 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render_page(request, "contacts/delete.html", {"contact": contact})
     name = contact.full_name
-    trash = services.contacts_delete(owner=request.user, ids=[contact.pk])  # type: ignore[arg-type]
+    trash = services.contacts_delete(owner=_me(request), ids=[contact.pk])
     # A row deleted in the list stays on that list; the confirmation page goes to the list.
     in_list = is_htmx_partial_request(request)
     back = _next_url(request, _list_url()) if in_list else _list_url()
@@ -282,11 +298,11 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_bulk_delete(request: HttpRequest) -> HttpResponse:
     """Delete the selected contacts (ids), offering Undo."""
     back = _next_url(request, reverse("contacts:list"))
-    ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(_parse_id, request.POST.getlist("ids")) if i is not None]
     if not ids:
         messages.info(request, "Select some contacts first.")
         return redirect(back)
-    trash = services.contacts_delete(owner=request.user, ids=ids[: services.BULK_DELETE_MAX + 1])  # type: ignore[arg-type]
+    trash = services.contacts_delete(owner=_me(request), ids=ids[: services.BULK_DELETE_MAX + 1])
     if trash is None:
         messages.info(request, "Those contacts were already deleted.")
     else:
@@ -299,7 +315,7 @@ def contact_bulk_delete(request: HttpRequest) -> HttpResponse:
 @require_POST
 def contact_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Restore exactly what one delete removed."""
-    n = services.contacts_restore(owner=request.user, trash_id=pk)  # type: ignore[arg-type]
+    n = services.contacts_restore(owner=_me(request), trash_id=pk)
     messages.success(request, f"Restored {n} contact{'s' if n != 1 else ''}.")
     return redirect(_next_url(request, reverse("contacts:list")))
 
@@ -310,10 +326,7 @@ def contact_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_validate_email(request: HttpRequest) -> HttpResponse:
     """Say whether the typed email is valid and free (while typing)."""
     email = request.GET.get("email", "").strip()
-    try:
-        exclude = int(request.GET.get("contact", ""))
-    except ValueError:
-        exclude = None
+    exclude = _parse_id(request.GET.get("contact", ""))
     error = ""
     if email:
         try:
@@ -321,10 +334,17 @@ def contact_validate_email(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             error = "Enter a valid email address."
         else:
-            other = selectors.contact_email_user(owner=request.user, email=email, exclude_id=exclude)  # type: ignore[arg-type]
+            other = selectors.contact_email_user(
+                owner=_me(request), email=email, exclude_id=exclude
+            )
             if other is not None:
                 error = f"Already used by {other.full_name}."
-    response = render_page(request, "contacts/form.html", {"email_error": error, "email_checked": bool(email)}, partial="email_feedback")
+    response = render_page(
+        request,
+        "contacts/form.html",
+        {"email_error": error, "email_checked": bool(email)},
+        partial="email_feedback",
+    )
     if not is_htmx_partial_request(request):
         response = HttpResponse(error or "OK", content_type="text/plain; charset=utf-8")
     return response
@@ -335,7 +355,7 @@ def contact_validate_email(request: HttpRequest) -> HttpResponse:
 @require_POST
 def contact_export_start(request: HttpRequest) -> HttpResponse:
     """Start a CSV export in the background and show its progress."""
-    job = jobs.contact_export_start(owner=request.user)  # type: ignore[arg-type]
+    job = jobs.contact_export_start(owner=_me(request))
     return redirect("contacts:export", pk=job.pk)
 
 
@@ -356,7 +376,9 @@ def contact_export_download(request: HttpRequest, pk: int) -> FileResponse:
     if not job.file:
         raise Http404("Not ready.")
     response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=f"contacts-{job.created_at:%Y-%m-%d}.csv",
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"contacts-{job.created_at:%Y-%m-%d}.csv",
         content_type="text/csv; charset=utf-8",
     )
     response["Cache-Control"] = "private, no-store"
@@ -373,7 +395,7 @@ def contact_import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = jobs.contact_import_start(
-                owner=request.user,  # type: ignore[arg-type]
+                owner=_me(request),
                 upload=form.cleaned_data["file"],
                 duplicates=form.cleaned_data["duplicates"],
             )
@@ -382,8 +404,10 @@ def contact_import_start(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("contacts:import", pk=job.pk)
     status = _form_status(request) if request.method == "POST" else HTTPStatus.OK
-    latest = selectors.contact_import_latest(owner=request.user)  # type: ignore[arg-type]
-    return render_page(request, "contacts/import_form.html", {"form": form, "latest": latest}, status=status)
+    latest = selectors.contact_import_latest(owner=_me(request))
+    return render_page(
+        request, "contacts/import_form.html", {"form": form, "latest": latest}, status=status
+    )
 
 
 @login_required
@@ -393,5 +417,3 @@ def contact_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an import's progress and, when done, its report."""
     job = get_owned_or_404(ContactImport, user=request.user, pk=pk)
     return render_page(request, "contacts/import.html", {"job": job}, partial="status")
-
-

@@ -22,8 +22,14 @@ IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBa
 def run_db_worker() -> None:
     """Run every queued task with django-tasks-db's own worker, then return."""
     Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id="pytest", excluded_queue_names=[],
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
     ).run()
 
 
@@ -51,7 +57,9 @@ def test_export_through_the_database_task_backend(owner_client, owner):
     assert b"every 1s" not in done.content  # polling stops
     assert b"Download CSV" in done.content
 
-    body = b"".join(owner_client.get(reverse("contacts:export_download", args=[job.pk])).streaming_content)
+    body = b"".join(
+        owner_client.get(reverse("contacts:export_download", args=[job.pk])).streaming_content
+    )
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 5
     assert {r["first_name"] for r in rows} >= {"'=cmd"}  # formula injection defused
@@ -108,12 +116,16 @@ def test_import_through_the_database_task_backend(owner_client, owner):
 
 
 @pytest.mark.django_db
-def test_import_skip_mode_leaves_existing_contact(owner, settings, django_capture_on_commit_callbacks):
+def test_import_skip_mode_leaves_existing_contact(
+    owner, settings, django_capture_on_commit_callbacks
+):
     settings.TASKS = IMMEDIATE
     ContactFactory(owner=owner, first_name="Keep", email="dup@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.contact_import_start(
-            owner=owner, upload=upload("email,first_name\nDUP@example.com,Changed\n"), duplicates="skip"
+            owner=owner,
+            upload=upload("email,first_name\nDUP@example.com,Changed\n"),
+            duplicates="skip",
         )
     job.refresh_from_db()
     assert (job.status, job.skipped_count, job.created_count) == (JobStatus.DONE, 1, 0)
@@ -132,7 +144,9 @@ def test_import_skip_mode_leaves_existing_contact(owner, settings, django_captur
     ],
 )
 def test_unreadable_files_get_a_clear_error_not_a_500(owner_client, content, message):
-    response = owner_client.post(reverse("contacts:import_start"), {"file": upload(content), "duplicates": "skip"})
+    response = owner_client.post(
+        reverse("contacts:import_start"), {"file": upload(content), "duplicates": "skip"}
+    )
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert message in response.content.decode()
     assert not ContactImport.objects.exists()
@@ -149,7 +163,8 @@ def test_import_form_requires_a_file_and_valid_choice(owner_client):
 def test_too_large_upload_is_refused(owner_client, monkeypatch):
     monkeypatch.setattr(jobs, "IMPORT_MAX_BYTES", 10)
     response = owner_client.post(
-        reverse("contacts:import_start"), {"file": upload("name\n" + "x" * 50), "duplicates": "skip"}
+        reverse("contacts:import_start"),
+        {"file": upload("name\n" + "x" * 50), "duplicates": "skip"},
     )
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert b"too large" in response.content

@@ -20,7 +20,9 @@ def other_user(db):
 
 @pytest.fixture
 def contact(owner):
-    return ContactFactory(owner=owner, first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    return ContactFactory(
+        owner=owner, first_name="Ada", last_name="Lovelace", email="ada@example.com"
+    )
 
 
 @pytest.fixture

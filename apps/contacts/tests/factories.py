@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import factory
-from django.contrib.auth import get_user_model
 
 from apps.contacts.models import Contact
+from apps.users.models import User
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
         django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     password = factory.django.Password("correct-horse-battery-staple")
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
 

@@ -71,7 +71,7 @@ def test_delete_and_undo_restore_exactly(owner, other_user, contact):
     contact.is_favourite = True
     contact.save()
     before = Contact.objects.filter(pk=contact.pk).values().get()
-    theirs = ContactFactory(owner=other_user)
+    theirs = ContactFactory.create(owner=other_user)
     trash = services.contacts_delete(owner=owner, ids=[contact.pk, theirs.pk])
     assert trash is not None and len(trash.rows) == 1
     assert not Contact.objects.filter(pk=contact.pk).exists()
@@ -105,8 +105,14 @@ def test_delete_nothing_returns_none(owner):
 
 
 def test_search_matches_each_field_case_insensitively(owner, other_user):
-    ContactFactory(owner=owner, first_name="Zelda", last_name="Fitzgerald", email="z@a.org",
-                   phone="+44 20 1234", company="Jazz Age Ltd")
+    ContactFactory(
+        owner=owner,
+        first_name="Zelda",
+        last_name="Fitzgerald",
+        email="z@a.org",
+        phone="+44 20 1234",
+        company="Jazz Age Ltd",
+    )
     ContactFactory(owner=other_user, first_name="Zelda", last_name="Other")
     for term in ("zel", "FITZ", "z@a.org", "20 12", "jazz age", "  zelda  "):
         found = selectors.contact_search(owner=owner, query=term)
@@ -117,7 +123,8 @@ def test_search_matches_each_field_case_insensitively(owner, other_user):
 def test_list_pages_through_every_contact_once_in_each_sort(owner):
     ContactFactory.create_batch(23, owner=owner)
     for sort in selectors.SORTS:
-        seen, cursor = [], None
+        seen: list[int] = []
+        cursor: str | None = None
         while True:
             page = selectors.contact_list(owner=owner, sort=sort, cursor=cursor, page_size=5)
             seen.extend(c.pk for c in page.items)

@@ -70,7 +70,9 @@ def test_bad_cursor_redirects_or_explains(owner_client, htmx):
 
 
 @pytest.mark.parametrize("n", [3, 60])
-def test_list_and_search_use_constant_queries(owner_client, owner, n, django_assert_max_num_queries):
+def test_list_and_search_use_constant_queries(
+    owner_client, owner, n, django_assert_max_num_queries
+):
     ContactFactory.create_batch(n, owner=owner)
     with django_assert_max_num_queries(6):
         owner_client.get(LIST)
@@ -81,7 +83,9 @@ def test_list_and_search_use_constant_queries(owner_client, owner, n, django_ass
 def test_count_partial_and_page(owner_client, owner):
     ContactFactory.create_batch(3, owner=owner)
     ContactFactory(owner=owner, first_name="Unique", last_name="Person")
-    partial = owner_client.get(reverse("contacts:count"), {"q": "uniq"}, headers={"HX-Request": "true"})
+    partial = owner_client.get(
+        reverse("contacts:count"), {"q": "uniq"}, headers={"HX-Request": "true"}
+    )
     assert partial.content.decode().strip().startswith("1 contact match")
     page = owner_client.get(reverse("contacts:count"))
     assert b"4 contacts" in page.content and b"<html" in page.content
@@ -101,7 +105,9 @@ def test_create_success_and_failure(owner_client, owner, contact):
     assert response["Location"] == reverse("contacts:detail", args=[new.pk])
 
     response = owner_client.post(
-        url, {"first_name": "Typed", "email": "ADA@example.com"}, headers={"HX-Request": "true", "HX-Boosted": "true"}
+        url,
+        {"first_name": "Typed", "email": "ADA@example.com"},
+        headers={"HX-Request": "true", "HX-Boosted": "true"},
     )
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert b"Already used by Ada Lovelace." in response.content
@@ -128,7 +134,8 @@ def test_create_bad_input_is_422_with_message(owner_client, data):
 
 def test_create_accepts_unicode(owner_client):
     response = owner_client.post(
-        reverse("contacts:create"), {"first_name": "Zoë", "last_name": "Ōtsuka 大塚", "company": "Café ☕"}
+        reverse("contacts:create"),
+        {"first_name": "Zoë", "last_name": "Ōtsuka 大塚", "company": "Café ☕"},
     )
     assert response.status_code == HTTPStatus.FOUND
     assert Contact.objects.get().last_name == "Ōtsuka 大塚"
@@ -150,7 +157,9 @@ def test_edit_saves_and_conflict_keeps_typed_values(owner_client, contact):
     assert b'name="version" value="2"' in response.content
     contact.refresh_from_db()
     assert contact.last_name == "King"
-    htmx_response = owner_client.post(url, stale, headers={"HX-Request": "true", "HX-Boosted": "true"})
+    htmx_response = owner_client.post(
+        url, stale, headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
     assert htmx_response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
 
 
@@ -161,19 +170,38 @@ def test_inline_row_get_edit_save_and_errors(owner_client, contact, htmx):
     shown = owner_client.get(row, headers=htmx)
     assert shown.content.lstrip().startswith(b"<tr") and b"Ada Lovelace" in shown.content
 
-    saved = owner_client.post(row, {"first_name": "Augusta", "last_name": "Lovelace", "email": "ada@example.com", "version": "1"}, headers=htmx)
+    saved = owner_client.post(
+        row,
+        {
+            "first_name": "Augusta",
+            "last_name": "Lovelace",
+            "email": "ada@example.com",
+            "version": "1",
+        },
+        headers=htmx,
+    )
     assert saved.status_code == HTTPStatus.OK and b"Augusta Lovelace" in saved.content
     assert "contacts-changed" in saved["HX-Trigger"]
 
-    bad = owner_client.post(row, {"first_name": "", "last_name": "", "email": "", "version": "2"}, headers=htmx)
-    assert bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY and b"Give at least a name" in bad.content
+    bad = owner_client.post(
+        row, {"first_name": "", "last_name": "", "email": "", "version": "2"}, headers=htmx
+    )
+    assert (
+        bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        and b"Give at least a name" in bad.content
+    )
 
     stale = owner_client.post(row, {"first_name": "Old", "version": "1"}, headers=htmx)
-    assert stale.status_code == HTTPStatus.UNPROCESSABLE_ENTITY and b"Changed elsewhere" in stale.content
+    assert (
+        stale.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        and b"Changed elsewhere" in stale.content
+    )
 
     # Without htmx these URLs lead to the full pages.
     assert owner_client.get(row)["Location"] == reverse("contacts:detail", args=[contact.pk])
-    assert owner_client.get(reverse("contacts:row_edit", args=[contact.pk]))["Location"] == reverse("contacts:edit", args=[contact.pk])
+    assert owner_client.get(reverse("contacts:row_edit", args=[contact.pk]))["Location"] == reverse(
+        "contacts:edit", args=[contact.pk]
+    )
 
 
 def test_favourite_partial_and_plain(owner_client, contact, htmx):
@@ -212,10 +240,10 @@ def test_plain_delete_redirects_with_undo_message(owner_client, contact):
 
 def test_bulk_delete_only_deletes_own_selected(owner_client, owner, other_user):
     mine = ContactFactory.create_batch(3, owner=owner)
-    theirs = ContactFactory(owner=other_user)
+    theirs = ContactFactory.create(owner=other_user)
     response = owner_client.post(
         reverse("contacts:bulk_delete"),
-        {"ids": [mine[0].pk, mine[1].pk, theirs.pk, "x"], "next": "/contacts/?q=z"},
+        {"ids": [mine[0].pk, mine[1].pk, theirs.pk, "x", "²", "9" * 30], "next": "/contacts/?q=z"},
     )
     assert response["Location"] == "/contacts/?q=z"
     assert set(Contact.objects.values_list("pk", flat=True)) == {mine[2].pk, theirs.pk}
@@ -238,7 +266,10 @@ def test_validate_email_partial(owner_client, contact, htmx):
 def test_get_never_changes_data(owner_client, contact):
     for name in ("favourite", "bulk_delete", "export_start"):
         args = [contact.pk] if name == "favourite" else []
-        assert owner_client.get(reverse(f"contacts:{name}", args=args)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+        assert (
+            owner_client.get(reverse(f"contacts:{name}", args=args)).status_code
+            == HTTPStatus.METHOD_NOT_ALLOWED
+        )
     owner_client.get(reverse("contacts:delete", args=[contact.pk]))
     assert Contact.objects.filter(pk=contact.pk, is_favourite=False).exists()
 
@@ -251,3 +282,11 @@ def test_csrf_is_enforced(owner, contact):
     response = client.post(reverse("contacts:delete", args=[contact.pk]))
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_out_of_range_ids_are_404_not_500(owner_client):
+    assert owner_client.get("/contacts/99999999999999999999999/").status_code == 404
+    response = owner_client.get(
+        reverse("contacts:validate_email"), {"email": "a@b.org", "contact": "9" * 40}
+    )
+    assert response.status_code == HTTPStatus.OK

@@ -32,5 +32,7 @@ class Command(BaseCommand):
         began = time.monotonic()
         made = contacts_seed(owner=user, count=count, seed=options["seed"])
         self.stdout.write(
-            self.style.SUCCESS(f"Created {made} contacts for {email} in {time.monotonic() - began:.1f}s")
+            self.style.SUCCESS(
+                f"Created {made} contacts for {email} in {time.monotonic() - began:.1f}s"
+            )
         )
