@@ -103,8 +103,8 @@ class KeysetPaginator[M: Model]:
         """
         descending = {name.startswith("-") for name in self.ordering}
         if len(descending) == 1 and len(self._fields) > 1:
-            lookup = TupleLessThan if descending.pop() else TupleGreaterThan
-            return lookup(Tuple(*(F(name) for name in self._fields)), tuple(values))
+            row_lookup = TupleLessThan if descending.pop() else TupleGreaterThan
+            return row_lookup(Tuple(*(F(name) for name in self._fields)), tuple(values))
         condition = Q()
         for i, name in enumerate(self.ordering):
             field = name.lstrip("-")
