@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Lookup, Model, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 M = TypeVar("M", bound=Model)
 
@@ -92,8 +93,18 @@ class KeysetPaginator[M: Model]:
             raise ValueError(f"Unknown ordering field {name!r}.") from exc
 
     # -- paging ------------------------------------------------------------------
-    def _after(self, values: list[Any]) -> Q:
-        """Return the filter for rows strictly after VALUES in this ordering."""
+    def _after(self, values: list[Any]) -> Q | Lookup[Any]:
+        """Return the filter for rows strictly after VALUES in this ordering.
+
+        When every field sorts the same way this is one row-value comparison,
+        ``(a, b, id) > (x, y, z)``, which PostgreSQL and SQLite answer by seeking
+        in a matching index. Mixed directions fall back to the expanded
+        ``a > x OR (a = x AND b < y) ...`` form.
+        """
+        descending = {name.startswith("-") for name in self.ordering}
+        if len(descending) == 1 and len(self._fields) > 1:
+            row_lookup = TupleLessThan if descending.pop() else TupleGreaterThan
+            return row_lookup(Tuple(*(F(name) for name in self._fields)), tuple(values))
         condition = Q()
         for i, name in enumerate(self.ordering):
             field = name.lstrip("-")
@@ -113,3 +124,7 @@ class KeysetPaginator[M: Model]:
         has_next = len(rows) > self.page_size
         items = rows[: self.page_size]
         return KeysetPage(items=items, next_cursor=self._encode(items[-1]) if has_next else None)
+
+    def cursor_for(self, obj: M) -> str:
+        """Return the cursor of the page that starts right after OBJ."""
+        return self._encode(obj)

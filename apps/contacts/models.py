@@ -1,0 +1,182 @@
+"""Contacts: each user's address book, and the export/import jobs that move it in and out."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Concat, Lower
+from django.utils import timezone
+
+NAME_MAX = 100
+EMAIL_MAX = 254
+PHONE_MAX = 40
+COMPANY_MAX = 150
+NOTES_MAX = 5000
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A file system storage whose files have no URL."""
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL; serve them through an owner-checking view.")
+
+
+@functools.cache
+def private_storage() -> PrivateFileSystemStorage:
+    """Return the storage of MEDIA_ROOT/private (served only by owner-checking views)."""
+    return PrivateFileSystemStorage(location=settings.MEDIA_ROOT / "private")
+
+
+class Contact(models.Model):
+    """A person in one user's address book."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
+    )
+    first_name = models.CharField(max_length=NAME_MAX, blank=True)
+    last_name = models.CharField(max_length=NAME_MAX, blank=True)
+    email = models.EmailField(max_length=EMAIL_MAX, blank=True)
+    phone = models.CharField(max_length=PHONE_MAX, blank=True)
+    company = models.CharField(max_length=COMPANY_MAX, blank=True)
+    notes = models.TextField(max_length=NOTES_MAX, blank=True)
+    is_favourite = models.BooleanField("favourite", default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Lower-cased text of every searchable field; PostgreSQL indexes it with pg_trgm
+    # (migration 0002), so `search__contains` stays fast at 100k+ rows.
+    search = models.GeneratedField(
+        expression=Lower(
+            Concat(
+                "first_name",
+                models.Value(" "),
+                "last_name",
+                models.Value(" "),
+                "email",
+                models.Value(" "),
+                "phone",
+                models.Value(" "),
+                "company",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ("last_name", "first_name", "id")
+        constraints = [
+            models.UniqueConstraint(
+                "owner",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="contacts_contact_owner_email_ci_unique",
+                violation_error_message="Another contact already uses this email address.",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["owner", "last_name", "first_name", "id"], name="contact_owner_name"
+            ),
+            models.Index(fields=["owner", "company", "id"], name="contact_owner_company"),
+            models.Index(fields=["owner", "-updated_at", "-id"], name="contact_owner_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or self.email or f"Contact #{self.pk}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ContactJob(models.Model):
+    """Fields shared by export and import jobs: who, state and progress."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (JobStatus.PENDING, JobStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(100, int(self.processed * 100 / self.total)) if self.total else 0
+
+
+class ContactExport(ContactJob):
+    """A CSV export of one user's contacts, written by a background task."""
+
+    file = models.FileField(storage=private_storage, upload_to="exports/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"Export #{self.pk} ({self.status})"
+
+
+class DuplicateMode(models.TextChoices):
+    SKIP = "skip", "Skip contacts whose email is already in my address book"
+    UPDATE = "update", "Update contacts whose email is already in my address book"
+
+
+class ContactImport(ContactJob):
+    """A CSV upload, imported by a background task, with a report of rejected rows."""
+
+    file = models.FileField(storage=private_storage, upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255, blank=True)
+    duplicates = models.CharField(
+        max_length=10, choices=DuplicateMode.choices, default=DuplicateMode.SKIP
+    )
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    # [{"line": 7, "reason": "..."}, ...], capped (see services.IMPORT_MAX_REPORTED_ERRORS).
+    rejected = models.JSONField(default=list, blank=True)
+    rejected_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.status})"
+
+
+class DeletedContacts(models.Model):
+    """What one delete removed, kept briefly so Undo can restore it exactly."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rows = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "deleted contacts"
+
+    def __str__(self) -> str:
+        return f"{len(self.rows)} deleted contact(s)"

@@ -1,0 +1,19 @@
+"""Background tasks (django.tasks; run by `manage.py db_worker`)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from apps.contacts.jobs import contact_export_run, contact_import_run
+
+
+@task
+def export_contacts(job_id: int) -> None:
+    """Write the CSV of export job JOB_ID."""
+    contact_export_run(job_id=job_id)
+
+
+@task
+def import_contacts(job_id: int) -> None:
+    """Import the CSV of import job JOB_ID."""
+    contact_import_run(job_id=job_id)

@@ -1,0 +1,29 @@
+"""Factories for contacts tests."""
+
+from __future__ import annotations
+
+import factory
+
+from apps.contacts.models import Contact
+from apps.users.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    password = factory.django.Password("correct-horse-battery-staple")
+
+
+class ContactFactory(factory.django.DjangoModelFactory[Contact]):
+    class Meta:
+        model = Contact
+
+    owner = factory.SubFactory(UserFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"contact{n}@example.com")
+    phone = factory.Faker("numerify", text="+1 555 ### ####")
+    company = factory.Faker("company")

@@ -1,0 +1,138 @@
+"""Unit tests for the contact services and selectors."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.contacts import selectors, services
+from apps.contacts.models import Contact, DeletedContacts
+from apps.contacts.tests.factories import ContactFactory
+from common.exceptions import ApplicationError, ConflictError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_strips_whitespace(owner):
+    contact = services.contact_create(
+        owner=owner, data={"first_name": "  Grace ", "last_name": " Hopper ", "email": " g@x.org "}
+    )
+    contact.refresh_from_db()
+    assert (contact.first_name, contact.last_name, contact.email) == ("Grace", "Hopper", "g@x.org")
+    assert contact.version == 1
+
+
+def test_create_needs_a_name_or_email(owner):
+    with pytest.raises(ValidationError) as exc:
+        services.contact_create(owner=owner, data={"phone": "123"})
+    assert "Give at least a name or an email address." in exc.value.message_dict["__all__"]
+
+
+def test_email_is_unique_per_owner_case_insensitively(owner, other_user, contact):
+    with pytest.raises(ValidationError) as exc:
+        services.contact_create(owner=owner, data={"first_name": "X", "email": "ADA@Example.com"})
+    assert exc.value.message_dict["email"] == ["Already used by Ada Lovelace."]
+    # Another user may use the same address.
+    services.contact_create(owner=other_user, data={"first_name": "X", "email": "ada@example.com"})
+
+
+def test_too_long_values_are_rejected(owner):
+    with pytest.raises(ValidationError) as exc:
+        services.contact_create(
+            owner=owner, data={"first_name": "x" * 101, "notes": "n" * 5001, "email": "bad"}
+        )
+    assert set(exc.value.message_dict) == {"first_name", "notes", "email"}
+
+
+def test_update_bumps_version_and_refuses_stale_version(contact):
+    saved = services.contact_update(contact=contact, data={"company": "Analytical"}, version=1)
+    assert saved.version == 2
+    with pytest.raises(ConflictError) as exc:
+        services.contact_update(contact=contact, data={"company": "Stale"}, version=1)
+    assert exc.value.extra["current"].company == "Analytical"
+    contact.refresh_from_db()
+    assert contact.company == "Analytical"
+
+
+def test_update_without_version_is_a_conflict(contact):
+    with pytest.raises(ConflictError):
+        services.contact_update(contact=contact, data={"company": "X"}, version=None)
+
+
+def test_favourite_is_idempotent(contact):
+    services.contact_favourite_set(contact=contact, favourite=True)
+    services.contact_favourite_set(contact=contact, favourite=True)
+    contact.refresh_from_db()
+    assert contact.is_favourite and contact.version == 2
+
+
+def test_delete_and_undo_restore_exactly(owner, other_user, contact):
+    contact.notes = "likes engines"
+    contact.is_favourite = True
+    contact.save()
+    before = Contact.objects.filter(pk=contact.pk).values().get()
+    theirs = ContactFactory.create(owner=other_user)
+    trash = services.contacts_delete(owner=owner, ids=[contact.pk, theirs.pk])
+    assert trash is not None and len(trash.rows) == 1
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert Contact.objects.filter(pk=theirs.pk).exists()  # not theirs to delete
+
+    assert services.contacts_restore(owner=owner, trash_id=trash.pk) == 1
+    assert Contact.objects.filter(pk=contact.pk).values().get() == before
+    assert not DeletedContacts.objects.exists()
+    with pytest.raises(ApplicationError):
+        services.contacts_restore(owner=owner, trash_id=trash.pk)
+
+
+def test_undo_is_owner_scoped(owner, other_user, contact):
+    trash = services.contacts_delete(owner=owner, ids=[contact.pk])
+    assert trash is not None
+    with pytest.raises(ApplicationError):
+        services.contacts_restore(owner=other_user, trash_id=trash.pk)
+
+
+def test_undo_refuses_when_email_was_taken_meanwhile(owner, contact):
+    trash = services.contacts_delete(owner=owner, ids=[contact.pk])
+    assert trash is not None
+    services.contact_create(owner=owner, data={"first_name": "New", "email": "ada@example.com"})
+    with pytest.raises(ApplicationError, match="now used"):
+        services.contacts_restore(owner=owner, trash_id=trash.pk)
+    assert DeletedContacts.objects.filter(pk=trash.pk).exists()  # nothing lost
+
+
+def test_delete_nothing_returns_none(owner):
+    assert services.contacts_delete(owner=owner, ids=[]) is None
+
+
+def test_search_matches_each_field_case_insensitively(owner, other_user):
+    ContactFactory(
+        owner=owner,
+        first_name="Zelda",
+        last_name="Fitzgerald",
+        email="z@a.org",
+        phone="+44 20 1234",
+        company="Jazz Age Ltd",
+    )
+    ContactFactory(owner=other_user, first_name="Zelda", last_name="Other")
+    for term in ("zel", "FITZ", "z@a.org", "20 12", "jazz age", "  zelda  "):
+        found = selectors.contact_search(owner=owner, query=term)
+        assert [c.first_name for c in found] == ["Zelda"], term
+    assert not selectors.contact_search(owner=owner, query="nobody").exists()
+
+
+def test_list_pages_through_every_contact_once_in_each_sort(owner):
+    ContactFactory.create_batch(23, owner=owner)
+    for sort in selectors.SORTS:
+        seen: list[int] = []
+        cursor: str | None = None
+        while True:
+            page = selectors.contact_list(owner=owner, sort=sort, cursor=cursor, page_size=5)
+            seen.extend(c.pk for c in page.items)
+            if not page.has_next:
+                break
+            cursor = page.next_cursor
+        assert len(seen) == len(set(seen)) == 23, sort
+
+
+def test_unknown_sort_falls_back_to_name():
+    assert selectors.normalise_sort("password") == "name"

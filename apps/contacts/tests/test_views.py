@@ -1,0 +1,292 @@
+"""View tests: every URL as a full page and as an htmx partial, and bad input."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from apps.contacts.models import Contact, DeletedContacts
+from apps.contacts.tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("contacts:list")
+
+
+def test_anonymous_is_sent_to_login(client, htmx):
+    response = client.get(LIST)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login"))
+    response = client.get(LIST, headers=htmx)
+    assert response.headers["HX-Redirect"].startswith(reverse("account_login"))
+
+
+def test_list_full_page_and_partial(owner_client, owner, contact):
+    full = owner_client.get(LIST)
+    assert full.status_code == HTTPStatus.OK
+    assert b"<html" in full.content and b"Ada Lovelace" in full.content
+    assert "HX-Request" in full["Vary"]
+
+    partial = owner_client.get(LIST, {"q": "ada"}, headers={"HX-Request": "true"})
+    assert partial.status_code == HTTPStatus.OK
+    assert b"<html" not in partial.content
+    assert partial.content.lstrip().startswith(b'<div id="results">')
+    assert b"Ada Lovelace" in partial.content
+    assert len(partial.content) < len(full.content) / 2
+    assert "HX-Request" in partial["Vary"]
+
+
+def test_search_filters_and_escapes(owner_client, owner):
+    ContactFactory(owner=owner, first_name="<script>alert(1)</script>", last_name="X")
+    ContactFactory(owner=owner, first_name="Bob", last_name="Builder")
+    response = owner_client.get(LIST, {"q": "script"})
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
+    assert b"<script>alert(1)" not in response.content
+    assert b"Bob" not in response.content
+
+
+def test_load_more_returns_rows_and_next_cursor(owner_client, owner):
+    ContactFactory.create_batch(55, owner=owner)
+    first = owner_client.get(LIST)
+    assert first.content.count(b"data-row ") == 50
+    page = first.context["page"]
+    assert page.has_next
+    more = owner_client.get(LIST, {"cursor": page.next_cursor}, headers={"HX-Request": "true"})
+    assert more.status_code == HTTPStatus.OK
+    assert more.content.count(b"data-row ") == 5
+    assert b'id="load-more"' not in more.content
+    assert b"<table" not in more.content
+
+
+def test_bad_cursor_redirects_or_explains(owner_client, htmx):
+    response = owner_client.get(LIST, {"cursor": "garbage!!", "q": "x"})
+    assert response.status_code == HTTPStatus.FOUND and "cursor" not in response["Location"]
+    response = owner_client.get(LIST, {"cursor": "WzFd"}, headers=htmx)  # [1]: wrong length
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert b"data-error-message" in response.content
+
+
+@pytest.mark.parametrize("n", [3, 60])
+def test_list_and_search_use_constant_queries(
+    owner_client, owner, n, django_assert_max_num_queries
+):
+    ContactFactory.create_batch(n, owner=owner)
+    with django_assert_max_num_queries(6):
+        owner_client.get(LIST)
+    with django_assert_max_num_queries(6):
+        owner_client.get(LIST, {"q": "example"}, headers={"HX-Request": "true"})
+
+
+def test_count_partial_and_page(owner_client, owner):
+    ContactFactory.create_batch(3, owner=owner)
+    ContactFactory(owner=owner, first_name="Unique", last_name="Person")
+    partial = owner_client.get(
+        reverse("contacts:count"), {"q": "uniq"}, headers={"HX-Request": "true"}
+    )
+    assert partial.content.decode().strip().startswith("1 contact match")
+    page = owner_client.get(reverse("contacts:count"))
+    assert b"4 contacts" in page.content and b"<html" in page.content
+
+
+def test_detail(owner_client, contact):
+    response = owner_client.get(reverse("contacts:detail", args=[contact.pk]))
+    assert response.status_code == HTTPStatus.OK
+    assert b"ada@example.com" in response.content
+
+
+def test_create_success_and_failure(owner_client, owner, contact):
+    url = reverse("contacts:create")
+    assert owner_client.get(url).status_code == HTTPStatus.OK
+    response = owner_client.post(url, {"first_name": "Grace", "email": "grace@example.com"})
+    new = Contact.objects.get(email="grace@example.com")
+    assert response["Location"] == reverse("contacts:detail", args=[new.pk])
+
+    response = owner_client.post(
+        url,
+        {"first_name": "Typed", "email": "ADA@example.com"},
+        headers={"HX-Request": "true", "HX-Boosted": "true"},
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b"Already used by Ada Lovelace." in response.content
+    assert b'value="Typed"' in response.content  # nothing lost
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"first_name": "x" * 101},
+        {"email": "not-an-email"},
+        {"first_name": "", "last_name": "", "email": ""},
+        {"notes": "n" * 5001, "first_name": "A"},
+        {"first_name": "A", "version": "abc"},
+        {"first_name": "\x00"},
+    ],
+)
+def test_create_bad_input_is_422_with_message(owner_client, data):
+    response = owner_client.post(reverse("contacts:create"), data)
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b'role="alert"' in response.content
+    assert not Contact.objects.exists()
+
+
+def test_create_accepts_unicode(owner_client):
+    response = owner_client.post(
+        reverse("contacts:create"),
+        {"first_name": "Zoë", "last_name": "Ōtsuka 大塚", "company": "Café ☕"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Contact.objects.get().last_name == "Ōtsuka 大塚"
+
+
+def test_edit_saves_and_conflict_keeps_typed_values(owner_client, contact):
+    url = reverse("contacts:edit", args=[contact.pk])
+    assert b'name="version" value="1"' in owner_client.get(url).content
+    response = owner_client.post(url, {"first_name": "Ada", "last_name": "King", "version": "1"})
+    assert response.status_code == HTTPStatus.FOUND
+    contact.refresh_from_db()
+    assert contact.last_name == "King" and contact.version == 2
+
+    stale = {"first_name": "Ada", "last_name": "Byron", "company": "Mine", "version": "1"}
+    response = owner_client.post(url, stale)
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert b"changed elsewhere" in response.content
+    assert b"King" in response.content and b'value="Mine"' in response.content
+    assert b'name="version" value="2"' in response.content
+    contact.refresh_from_db()
+    assert contact.last_name == "King"
+    htmx_response = owner_client.post(
+        url, stale, headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
+    assert htmx_response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+def test_inline_row_get_edit_save_and_errors(owner_client, contact, htmx):
+    row = reverse("contacts:row", args=[contact.pk])
+    edit = owner_client.get(reverse("contacts:row_edit", args=[contact.pk]), headers=htmx)
+    assert edit.content.lstrip().startswith(b"<tr") and b"data-escape" in edit.content
+    shown = owner_client.get(row, headers=htmx)
+    assert shown.content.lstrip().startswith(b"<tr") and b"Ada Lovelace" in shown.content
+
+    saved = owner_client.post(
+        row,
+        {
+            "first_name": "Augusta",
+            "last_name": "Lovelace",
+            "email": "ada@example.com",
+            "version": "1",
+        },
+        headers=htmx,
+    )
+    assert saved.status_code == HTTPStatus.OK and b"Augusta Lovelace" in saved.content
+    assert "contacts-changed" in saved["HX-Trigger"]
+
+    bad = owner_client.post(
+        row, {"first_name": "", "last_name": "", "email": "", "version": "2"}, headers=htmx
+    )
+    assert (
+        bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        and b"Give at least a name" in bad.content
+    )
+
+    stale = owner_client.post(row, {"first_name": "Old", "version": "1"}, headers=htmx)
+    assert (
+        stale.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        and b"Changed elsewhere" in stale.content
+    )
+
+    # Without htmx these URLs lead to the full pages.
+    assert owner_client.get(row)["Location"] == reverse("contacts:detail", args=[contact.pk])
+    assert owner_client.get(reverse("contacts:row_edit", args=[contact.pk]))["Location"] == reverse(
+        "contacts:edit", args=[contact.pk]
+    )
+
+
+def test_favourite_partial_and_plain(owner_client, contact, htmx):
+    url = reverse("contacts:favourite", args=[contact.pk])
+    response = owner_client.post(url, {"favourite": "1"}, headers=htmx)
+    assert b'aria-pressed="true"' in response.content and b"<tr" not in response.content
+    contact.refresh_from_db()
+    assert contact.is_favourite
+    response = owner_client.post(url, {"favourite": "0", "next": "/contacts/?q=a"})
+    assert response["Location"] == "/contacts/?q=a"
+    response = owner_client.post(url, {"favourite": "0", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("contacts:detail", args=[contact.pk])
+
+
+def test_delete_confirm_then_undo(owner_client, contact, htmx):
+    url = reverse("contacts:delete", args=[contact.pk])
+    assert b"Delete Ada Lovelace?" in owner_client.get(url).content
+    response = owner_client.post(url, headers=htmx)
+    assert response.status_code == HTTPStatus.OK and "contacts-changed" in response["HX-Trigger"]
+    assert b"undo" in response.content  # the toast with its Undo form, out of band
+    assert not Contact.objects.exists()
+    trash = DeletedContacts.objects.get()
+    response = owner_client.post(reverse("contacts:undo", args=[trash.pk]), {"next": "/contacts/"})
+    assert response["Location"] == "/contacts/"
+    assert Contact.objects.get().pk == contact.pk
+
+
+def test_plain_delete_redirects_with_undo_message(owner_client, contact):
+    response = owner_client.post(reverse("contacts:delete", args=[contact.pk]))
+    assert response["Location"] == LIST
+    (message,) = get_messages(response.wsgi_request)
+    assert message.extra_tags.startswith("undo:/contacts/undo/")
+    page = owner_client.get(LIST)
+    assert b"Undo" in page.content and b'aria-keyshortcuts="u"' in page.content
+
+
+def test_bulk_delete_only_deletes_own_selected(owner_client, owner, other_user):
+    mine = ContactFactory.create_batch(3, owner=owner)
+    theirs = ContactFactory.create(owner=other_user)
+    response = owner_client.post(
+        reverse("contacts:bulk_delete"),
+        {"ids": [mine[0].pk, mine[1].pk, theirs.pk, "x", "²", "9" * 30], "next": "/contacts/?q=z"},
+    )
+    assert response["Location"] == "/contacts/?q=z"
+    assert set(Contact.objects.values_list("pk", flat=True)) == {mine[2].pk, theirs.pk}
+    assert len(DeletedContacts.objects.get().rows) == 2
+    response = owner_client.post(reverse("contacts:bulk_delete"), {})
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_validate_email_partial(owner_client, contact, htmx):
+    url = reverse("contacts:validate_email")
+    taken = owner_client.get(url, {"email": "ADA@example.com"}, headers=htmx)
+    assert b"Already used by Ada Lovelace." in taken.content
+    own = owner_client.get(url, {"email": "ada@example.com", "contact": contact.pk}, headers=htmx)
+    assert b"available" in own.content
+    bad = owner_client.get(url, {"email": "nope"}, headers=htmx)
+    assert b"Enter a valid email address." in bad.content
+    assert owner_client.get(url, {"email": "x@y.org", "contact": "abc"}).content == b"OK"
+
+
+def test_get_never_changes_data(owner_client, contact):
+    for name in ("favourite", "bulk_delete", "export_start"):
+        args = [contact.pk] if name == "favourite" else []
+        assert (
+            owner_client.get(reverse(f"contacts:{name}", args=args)).status_code
+            == HTTPStatus.METHOD_NOT_ALLOWED
+        )
+    owner_client.get(reverse("contacts:delete", args=[contact.pk]))
+    assert Contact.objects.filter(pk=contact.pk, is_favourite=False).exists()
+
+
+def test_csrf_is_enforced(owner, contact):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(reverse("contacts:delete", args=[contact.pk]))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_out_of_range_ids_are_404_not_500(owner_client):
+    assert owner_client.get("/contacts/99999999999999999999999/").status_code == 404
+    response = owner_client.get(
+        reverse("contacts:validate_email"), {"email": "a@b.org", "contact": "9" * 40}
+    )
+    assert response.status_code == HTTPStatus.OK

@@ -1,0 +1,210 @@
+"""Export and import jobs end to end: the view queues a task, the real DB worker runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from apps.contacts import jobs
+from apps.contacts.models import Contact, ContactExport, ContactImport, JobStatus
+from apps.contacts.tests.factories import ContactFactory
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def run_db_worker() -> None:
+    """Run every queued task with django-tasks-db's own worker, then return."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="pytest",
+        excluded_queue_names=[],
+    ).run()
+
+
+def upload(text: str | bytes, name: str = "people.csv") -> SimpleUploadedFile:
+    data = text.encode() if isinstance(text, str) else text
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_through_the_database_task_backend(owner_client, owner):
+    ContactFactory(owner=owner, first_name="=cmd", last_name="Evil", email="e@x.org")
+    ContactFactory.create_batch(4, owner=owner)
+    response = owner_client.post(reverse("contacts:export_start"))
+    job = ContactExport.objects.get()
+    assert response["Location"] == reverse("contacts:export", args=[job.pk])
+    assert DBTaskResult.objects.count() == 1  # queued, not run by the request
+
+    pending = owner_client.get(response["Location"], headers={"HX-Request": "true"})
+    assert b'hx-trigger="every 1s"' in pending.content  # keeps polling
+
+    run_db_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.total == 5
+    done = owner_client.get(response["Location"], headers={"HX-Request": "true"})
+    assert b"every 1s" not in done.content  # polling stops
+    assert b"Download CSV" in done.content
+
+    body = b"".join(
+        owner_client.get(reverse("contacts:export_download", args=[job.pk])).streaming_content
+    )
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 5
+    assert {r["first_name"] for r in rows} >= {"'=cmd"}  # formula injection defused
+
+
+@pytest.mark.django_db
+def test_failed_export_shows_error_and_retry(owner_client, owner, monkeypatch):
+    job = ContactExport.objects.create(owner=owner)
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(jobs.csv, "writer", boom)
+    jobs.contact_export_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    page = owner_client.get(reverse("contacts:export", args=[job.pk]))
+    assert b"The export failed" in page.content and b"Try again" in page.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_through_the_database_task_backend(owner_client, owner):
+    ContactFactory(owner=owner, first_name="Old", last_name="Name", email="dup@example.com")
+    text = (
+        "\ufeffEmail,Name,Company,Phone,Notes,Extra\n"
+        "ada@example.com,Ada Lovelace,Engines,,first,ignored\n"
+        "dup@example.com,New Name,Upd Co,,,\n"
+        ",,,,,\n"
+        "not-an-email,Bad Email,,,,\n"
+        ",,Nameless Co,,,\n"
+        f"long@example.com,{'x' * 120} Y,,,,\n"
+        "ada@example.com,Ada Again,,,,\n"
+        "zoe@exämple.com,Zoë Ünicode,Café,,,\n"
+    )
+    response = owner_client.post(
+        reverse("contacts:import_start"), {"file": upload(text), "duplicates": "update"}
+    )
+    job = ContactImport.objects.get()
+    assert response["Location"] == reverse("contacts:import", args=[job.pk])
+    run_db_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    assert (job.created_count, job.updated_count, job.skipped_count) == (2, 1, 0)
+    lines = {r["line"]: r["reason"] for r in job.rejected}
+    assert set(lines) == {5, 6, 7, 8}
+    assert "email" in lines[5]
+    assert "Give at least a name" in lines[6]
+    assert "earlier in this file" in lines[8]
+    assert Contact.objects.get(email="dup@example.com").company == "Upd Co"
+    assert Contact.objects.get(email="ada@example.com").notes == "first"
+    assert Contact.objects.filter(last_name="Ünicode").exists()
+    page = owner_client.get(reverse("contacts:import", args=[job.pk]))
+    assert b"Rejected rows" in page.content
+
+
+@pytest.mark.django_db
+def test_import_skip_mode_leaves_existing_contact(
+    owner, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    ContactFactory(owner=owner, first_name="Keep", email="dup@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.contact_import_start(
+            owner=owner,
+            upload=upload("email,first_name\nDUP@example.com,Changed\n"),
+            duplicates="skip",
+        )
+    job.refresh_from_db()
+    assert (job.status, job.skipped_count, job.created_count) == (JobStatus.DONE, 1, 0)
+    assert Contact.objects.get().first_name == "Keep"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        ("name,email\nZoë,z@x.org\n".encode("latin-1"), "not UTF-8"),
+        (b"\x00\x01\x02PK binary", "binary"),
+        (b"Ada Lovelace,ada@example.com\n", "header"),
+        (b'"unterminated,\n', "header"),
+    ],
+)
+def test_unreadable_files_get_a_clear_error_not_a_500(owner_client, content, message):
+    response = owner_client.post(
+        reverse("contacts:import_start"), {"file": upload(content), "duplicates": "skip"}
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert message in response.content.decode()
+    assert not ContactImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_form_requires_a_file_and_valid_choice(owner_client):
+    response = owner_client.post(reverse("contacts:import_start"), {"duplicates": "explode"})
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b"This field is required." in response.content
+
+
+@pytest.mark.django_db
+def test_too_large_upload_is_refused(owner_client, monkeypatch):
+    monkeypatch.setattr(jobs, "IMPORT_MAX_BYTES", 10)
+    response = owner_client.post(
+        reverse("contacts:import_start"),
+        {"file": upload("name\n" + "x" * 50), "duplicates": "skip"},
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b"too large" in response.content
+
+
+@pytest.mark.django_db
+def test_malformed_row_mid_file_is_reported(owner, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = IMMEDIATE
+    text = 'name,email\nAda,a@x.org\n"Bad "quote,b@x.org\nCy,c@x.org\n'
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.contact_import_start(owner=owner, upload=upload(text))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.created_count == 1
+    assert job.rejected[0]["line"] == 3 and "not valid CSV" in job.rejected[0]["reason"]
+
+
+@pytest.mark.django_db
+def test_user_data_hook_returns_everything_owned(owner, contact):
+    from django.apps import apps
+
+    data = apps.get_app_config("contacts").user_data(user=owner)  # type: ignore[attr-defined]
+    assert [row["email"] for row in data["contacts_contact"]] == ["ada@example.com"]
+    assert set(data) == {"contacts_contact", "contacts_contactexport", "contacts_contactimport"}
+
+
+@pytest.mark.django_db
+def test_seed_demo_hook_is_idempotent(owner):
+    from django.apps import apps
+
+    config = apps.get_app_config("contacts")
+    assert config.seed_demo(user=owner) == "250 contacts created"  # type: ignore[attr-defined]
+    assert config.seed_demo(user=owner) == "250 contacts already there"  # type: ignore[attr-defined]
+    assert Contact.objects.filter(owner=owner).values("email").distinct().count() == 250
+
+
+@pytest.mark.django_db
+def test_seed_contacts_command(owner):
+    from django.core.management import call_command
+
+    call_command("seed_contacts", "--user", owner.email, "--count", "30")
+    call_command("seed_contacts", "--user", owner.email, "--count", "30")
+    assert Contact.objects.filter(owner=owner).count() == 60
