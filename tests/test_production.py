@@ -153,7 +153,15 @@ PUBLIC_PAGES = [
     "/accounts/password/reset/",
     "/no-such-page/",
 ]
-PRIVATE_PAGES = ["/", "/accounts/email/", "/accounts/password/change/"]
+PRIVATE_PAGES = [
+    "/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/contacts/",
+    "/contacts/?q=a",
+    "/contacts/new/",
+    "/contacts/import/",
+]
 
 
 def test_pages_have_no_inline_script_or_style(prod_server):
