@@ -31,6 +31,7 @@ def test_signup_verify_logout_login(page, visit, base_url, transactional_db, che
     page.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_test_id("current-user")).to_have_text("new.person")
+    expect(page.locator("#toasts")).to_contain_text("Successfully signed in")
     check_a11y(page)
 
     page.get_by_role("button", name="Log out").click()

@@ -64,6 +64,33 @@ def test_production_starts_when_configured():
     assert result.stdout.strip() == "False"
 
 
+def test_production_logs_json_lines_and_local_logs_text():
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.LOGGING['handlers']['console']['formatter'])"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    for module, expected in (
+        ("config.settings.production", "json"),
+        ("config.settings.local", "text"),
+    ):
+        env.update(
+            DJANGO_SETTINGS_MODULE=module,
+            DJANGO_SECRET_KEY="x" * 50,
+            DJANGO_ALLOWED_HOSTS="kis.example.com",
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.stdout.strip() == expected, result.stderr
+
+
 @pytest.mark.parametrize("module", ["config.settings.local", "config.settings.test"])
 def test_other_settings_start_without_any_environment(module):
     result = _run(module)
