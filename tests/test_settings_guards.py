@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
 
 
-def _run(settings_module: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _run(settings_module: str, probe: str = PROBE, **env: str) -> subprocess.CompletedProcess[str]:
+    """Import SETTINGS_MODULE in a fresh interpreter with only ENV (plus PATH etc.) set."""
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -22,7 +23,7 @@ def _run(settings_module: str, **env: str) -> subprocess.CompletedProcess[str]:
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -64,31 +65,17 @@ def test_production_starts_when_configured():
     assert result.stdout.strip() == "False"
 
 
-def test_production_logs_json_lines_and_local_logs_text():
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [("config.settings.production", "json"), ("config.settings.local", "text")],
+)
+def test_production_logs_json_lines_and_local_logs_text(module, expected):
     probe = (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.LOGGING['handlers']['console']['formatter'])"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    for module, expected in (
-        ("config.settings.production", "json"),
-        ("config.settings.local", "text"),
-    ):
-        env.update(
-            DJANGO_SETTINGS_MODULE=module,
-            DJANGO_SECRET_KEY="x" * 50,
-            DJANGO_ALLOWED_HOSTS="kis.example.com",
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", probe],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert result.stdout.strip() == expected, result.stderr
+    result = _run(module, probe, DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="kis.example.com")
+    assert result.stdout.strip() == expected, result.stderr
 
 
 @pytest.mark.parametrize("module", ["config.settings.local", "config.settings.test"])
@@ -102,20 +89,7 @@ def test_database_url_selects_postgresql_with_the_pool():
         "import django; django.setup(); from django.conf import settings; "
         "db = settings.DATABASES['default']; print(db['ENGINE'], 'pool' in db['OPTIONS'])"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DATABASE_URL="postgres://kis@db.example:5432/kis",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run("config.settings.local", probe, DATABASE_URL="postgres://kis@db.example:5432/kis")
     assert result.stdout.split() == ["django.db.backends.postgresql", "True"], result.stderr
 
 

@@ -102,19 +102,20 @@ def test_application_error_htmx_fragment(client):
     assert "<html" not in html
 
 
-def test_404_for_htmx_is_a_readable_fragment(client):
-    response = client.get("/missing/", headers=HTMX)
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    assert "data-error-message" in response.content.decode()
-    assert "<html" not in response.content.decode()
-
-
-def test_500_for_htmx_is_a_readable_fragment():
-    client = Client(raise_request_exception=False)
-    response = client.get("/crashes/", headers=HTMX)
-    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
-    assert "Something went wrong" in response.content.decode()
-    assert "<html" not in response.content.decode()
+@pytest.mark.parametrize(
+    ("path", "status", "text"),
+    [
+        ("/missing/", HTTPStatus.NOT_FOUND, "does not exist"),
+        ("/crashes/", HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong"),
+    ],
+)
+def test_htmx_errors_are_readable_fragments(path, status, text):
+    response = Client(raise_request_exception=False).get(path, headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert "data-error-message" in html
+    assert text in html
+    assert "<html" not in html
 
 
 def test_500_full_page():
