@@ -23,7 +23,7 @@ CSS_SOURCES := $(NODE_DIR)/src/styles.css $(shell find templates apps common sta
 .PHONY: help setup run test e2e lint fmt migrate shell css superuser worker bench clean
 
 help: ## List the commands
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1mmake %-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  \033[1mmake %-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # ---------------------------------------------------------------- setup (each step skipped when done)
 $(BIN)/python:

@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from common.exceptions import ApplicationError
 from common.logging import request_id_var
+from common.rendering import is_htmx_partial_request
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class HtmxMessagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not getattr(request, "htmx", False) or getattr(request.htmx, "boosted", False):  # type: ignore[attr-defined]
+        if not is_htmx_partial_request(request):
             return response
         if (
             300 <= response.status_code < 400
@@ -94,7 +95,12 @@ class HtmxLoginRedirectMiddleware:
         login_path = resolve_url(settings.LOGIN_URL)
         if urlsplit(response["Location"]).path != login_path:
             return response
-        current = htmx.current_url_abs_path or request.get_full_path()
+        # A boosted navigation was going to REQUEST's page; a fragment belongs to the current one.
+        current = (
+            request.get_full_path()
+            if htmx.boosted
+            else (htmx.current_url_abs_path or request.get_full_path())
+        )
         redirect = HttpResponseClientRedirect(f"{login_path}?{urlencode({'next': current})}")
         patch_vary_headers(redirect, ("HX-Request",))
         return redirect
@@ -114,7 +120,7 @@ class ApplicationErrorMiddleware:
             return None
         logger.info("application error: %s", exception.message, extra={"status": exception.status})
         template = (
-            "errors/fragment.html" if getattr(request, "htmx", False) else "errors/error.html"
+            "errors/fragment.html" if is_htmx_partial_request(request) else "errors/error.html"
         )
         context = {
             "status": int(exception.status),

@@ -31,6 +31,7 @@ def test_signup_verify_logout_login(page, visit, base_url, transactional_db, che
     page.get_by_role("button", name="Confirm").click()
 
     expect(page.get_by_test_id("current-user")).to_have_text("new.person")
+    expect(page.locator("#toasts")).to_contain_text("Successfully signed in")
     check_a11y(page)
 
     page.get_by_role("button", name="Log out").click()
@@ -74,3 +75,43 @@ def test_help_dialog_lists_shortcuts_and_closes_with_escape(page, visit):
     expect(dialog).to_contain_text("Show keyboard shortcuts")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+def test_expired_session_on_boosted_navigation_goes_to_login_page(page, visit, make_user, login):
+    user = make_user(email="expiring@example.com")
+    login(user)
+    visit("/")
+    page.context.clear_cookies()
+    page.get_by_role("link", name="Account").first.click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Faccounts%2Femail%2F$"))
+    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    # The whole page is the login page, not a fragment swapped into the old one.
+    expect(page.locator("header")).to_have_count(1)
+
+
+def test_boosted_link_to_a_missing_page_shows_the_error_page(page, visit, make_user, login):
+    login(make_user())
+    visit("/")
+    page.evaluate(
+        "() => { const a = document.createElement('a'); a.href = '/no/such/page/';"
+        " a.textContent = 'Broken link'; document.querySelector('main').append(a);"
+        " htmx.process(a); }"
+    )
+    page.get_by_role("link", name="Broken link").click()
+    expect(page.get_by_role("heading", name="Not Found")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/no/such/page/$"))
+
+
+def test_htmx_error_response_shows_a_readable_toast(page, visit, make_user, login):
+    login(make_user())
+    visit("/")
+    page.evaluate(
+        "() => { const b = document.createElement('button'); b.textContent = 'Load part';"
+        " b.setAttribute('hx-get', '/no/such/part/'); b.setAttribute('hx-target', 'main');"
+        " document.querySelector('main').append(b); htmx.process(b); }"
+    )
+    page.get_by_role("button", name="Load part").click()
+    toast = page.locator("#toasts [data-toast]")
+    expect(toast).to_contain_text("does not exist")
+    # Nothing was swapped: the page is still the dashboard.
+    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()

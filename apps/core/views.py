@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from common.rendering import render_page
+from common.rendering import is_htmx_partial_request, render_page
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
         "title": HTTPStatus(status).phrase,
         "message": _MESSAGES[status],
     }
-    template = "errors/fragment.html" if getattr(request, "htmx", False) else "errors/error.html"
+    template = "errors/fragment.html" if is_htmx_partial_request(request) else "errors/error.html"
     try:
         response = render(request, template, context, status=status)
     except Exception:

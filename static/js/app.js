@@ -68,6 +68,14 @@
     return "Request failed (" + xhr.status + "). Please try again.";
   }
 
+  // A boosted navigation that ends on an error page shows that page, like a normal link would.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.boosted && e.detail.xhr.status >= 400) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
   document.addEventListener("htmx:responseError", function (e) {
     toast(errorText(e.detail.xhr), "error");
   });
