@@ -66,6 +66,6 @@ def prod_server(
     server = start_gunicorn(prod_env, log, workers=2)
     yield server
     server.stop()
-    keys = redis_client().keys(f"{prod_env['CACHE_KEY_PREFIX']}:*")  # type: ignore[attr-defined]
+    keys = redis_client().keys(f"{prod_env['CACHE_KEY_PREFIX']}:*")
     if keys:
-        redis_client().delete(*keys)  # type: ignore[attr-defined]
+        redis_client().delete(*keys)
