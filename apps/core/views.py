@@ -6,6 +6,7 @@ import logging
 import sys
 import uuid
 from http import HTTPStatus
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,10 +45,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _pool() -> Any:
+    """Return the psycopg pool behind the default connection, if it uses one."""
+    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get("pool"):
+        return None
+    from psycopg_pool import ConnectionPool
+
+    pool = connection.pool  # type: ignore[attr-defined]
+    return pool if isinstance(pool, ConnectionPool) else None
+
+
 def _check_database() -> str | None:
     timeout = float(getattr(settings, "READYZ_DATABASE_TIMEOUT", 0.5))
     try:
-        pool = getattr(connection, "pool", None)
+        pool = _pool()
         if pool is not None:
             # Borrow from the app's own pool, but wait at most TIMEOUT: a probe must
             # answer fast while the database is down (the pages' wait is longer).
