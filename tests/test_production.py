@@ -70,6 +70,18 @@ def test_sentry_is_not_imported_without_a_dsn():
     assert done.stdout.strip() == "False"
 
 
+def test_sentry_is_initialised_when_a_dsn_is_set():
+    env = production_env(SENTRY_DSN="https://public@sentry.example.com/1")
+    done = _run_settings(env, "import sentry_sdk; print(sentry_sdk.get_client().is_active())")
+    if "sentry-sdk is not installed" in done.stderr:
+        # The dev environment has no sentry-sdk (it is in requirements/prod.txt only):
+        # production refuses to start with a clear message instead of running without it.
+        assert "ImproperlyConfigured" in done.stderr
+        return
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
 def test_redis_backs_the_cache_and_sessions(prod_env):
     code = (
         "from django.conf import settings as s; "
@@ -182,6 +194,7 @@ def test_cookies_are_secure_httponly_and_lax(prod_server):
     csrf = client.get("/accounts/login/").headers["Set-Cookie"]
     assert "csrftoken=" in csrf
     assert "Secure" in csrf
+    assert "HttpOnly" in csrf
     assert "SameSite=Lax" in csrf
     response = client.login(PROD_EMAIL, PROD_PASSWORD)
     session = next(
