@@ -76,8 +76,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Hashed names never change content: browsers may cache them for a year (immutable).
-WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=60 * 60 * 24 * 365)
+# whitenoise serves hashed names with "max-age=315360000, public, immutable" (their
+# content never changes) and, with this, only hashed names: a stale unhashed URL can
+# never be cached for long.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 # ------------------------------------------------------------------------------
