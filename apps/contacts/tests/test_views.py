@@ -208,6 +208,7 @@ def test_favourite_partial_and_plain(owner_client, contact, htmx):
     url = reverse("contacts:favourite", args=[contact.pk])
     response = owner_client.post(url, {"favourite": "1"}, headers=htmx)
     assert b'aria-pressed="true"' in response.content and b"<tr" not in response.content
+    assert response.content.lstrip().startswith(b"<button")
     contact.refresh_from_db()
     assert contact.is_favourite
     response = owner_client.post(url, {"favourite": "0", "next": "/contacts/?q=a"})
