@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import secrets
@@ -62,6 +63,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     size: int
+    gzipped: int
     errors: int
 
 
@@ -124,7 +126,8 @@ def wrk(
     return rps, p50, p99, errors
 
 
-def fetch_size(url: str, headers: list[str]) -> int:
+def fetch_size(url: str, headers: list[str]) -> tuple[int, int]:
+    """Return the response size, raw and gzip-compressed (as a compressing proxy would send)."""
     request = urllib.request.Request(url)  # noqa: S310 - 127.0.0.1 only
     for header in headers:
         key, value = header.split(": ", 1)
@@ -132,7 +135,8 @@ def fetch_size(url: str, headers: list[str]) -> int:
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         if response.status != 200:
             raise SystemExit(f"{url} answered {response.status}")
-        return len(response.read())
+        body = response.read()
+        return len(body), len(gzip.compress(body))
 
 
 def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
@@ -221,7 +225,8 @@ def main() -> None:
                 "shell",
                 "--no-imports",
                 "-c",
-                "from django.db import connection; connection.cursor().execute('ANALYZE contacts_contact')",
+                "from django.db import connection; "
+                "connection.cursor().execute('ANALYZE contacts_contact')",
             ],
             env,
         )
@@ -234,7 +239,7 @@ def main() -> None:
     )
 
     base = f"http://127.0.0.1:{args.port}"
-    gunicorn = subprocess.Popen(  # noqa: S603
+    gunicorn = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "config.wsgi",
@@ -266,13 +271,13 @@ def main() -> None:
         results = []
         for target in targets:
             headers = [cookie] + (["HX-Request: true"] if target.htmx else [])
-            size = fetch_size(base + target.path, headers)
+            size, gzipped = fetch_size(base + target.path, headers)
             for _ in range(5):  # warm up: templates, connection pool, database cache
                 fetch_size(base + target.path, headers)
             rps, p50, p99, errors = wrk(
                 base + target.path, headers, duration=args.duration, connections=args.connections
             )
-            results.append(Result(target, rps, p50, p99, size, errors))
+            results.append(Result(target, rps, p50, p99, size, gzipped, errors))
             print(f"  measured {target.name}: {rps:.0f} req/s", file=sys.stderr)
     finally:
         gunicorn.terminate()
@@ -282,15 +287,17 @@ def main() -> None:
     ceiling = results[0].rps
     print()
     print(
-        f"{args.count:,} contacts · gunicorn {args.workers} workers × {args.threads} threads · "
-        f"wrk 1 thread, {args.connections} connections, {args.duration} s per target · {os.cpu_count()} CPUs"
+        f"{args.count:,} contacts · gunicorn {args.workers} workers x {args.threads} threads · "
+        f"wrk 1 thread, {args.connections} connections, {args.duration} s per target · "
+        f"{os.cpu_count()} CPUs"
     )
     print()
-    print("| target | req/s | p50 ms | p99 ms | bytes | vs ceiling | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| target | req/s | p50 ms | p99 ms | bytes | gzip bytes | vs ceiling | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r.target.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.size:,} | "
+            f"{r.gzipped:,} | "
             f"{r.rps / ceiling:.0%} | {r.errors} |"
         )
 
