@@ -229,6 +229,7 @@ def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            messages.success(request, f"Saved {saved.full_name}.")
             response = render_page(
                 request, "contacts/list.html", {"contact": saved, "focus": True}, partial="row"
             )
