@@ -84,6 +84,9 @@ superuser: migrate ## Create an admin user
 worker: migrate ## Run the background task worker alone
 	$(MANAGE) db_worker
 
+bench: setup ## Benchmark the contacts list under gunicorn + wrk (DATABASE_URL=postgres://... recommended)
+	scripts/bench $(BENCH_ARGS)
+
 clean: ## Remove the virtualenv, node_modules and built CSS (keeps the database)
 	rm -rf $(VENV) $(NODE_DIR)/node_modules theme/static/css/dist staticfiles
 

@@ -115,7 +115,7 @@ def test_stale_edit_is_refused_with_current_values(page, visit, ada):
     expect(alert).to_contain_text("Changed Elsewhere")
     expect(page.get_by_label("Company")).to_have_value("Mine")
     page.get_by_role("button", name="Save my values").click()
-    expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ada Lovelace", exact=True)).to_be_visible()
     assert Contact.objects.get().company == "Mine"
 
 

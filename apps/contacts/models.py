@@ -9,6 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower
+from django.urls import reverse
 from django.utils import timezone
 
 NAME_MAX = 100
@@ -90,6 +91,14 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        """Return the contact's page; its actions live below it (``edit/``, ``delete/``...)."""
+        if self._url is None:
+            self._url = reverse("contacts:detail", args=[self.pk])
+        return self._url
+
+    _url: str | None = None
 
     @property
     def full_name(self) -> str:

@@ -118,7 +118,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "start_url": _list_url(q=raw_q, sort=sort),
         "next_url": _list_url(q=raw_q, sort=sort, cursor=page.next_cursor) if page.has_next else "",
         "count_url": reverse("contacts:count") + ("?" + urlencode({"q": raw_q}) if raw_q else ""),
-        "latest_export": selectors.contact_export_latest(owner=_me(request)),
+        # A callable: the template calls it only when it renders the full page.
+        "latest_export": lambda: selectors.contact_export_latest(owner=_me(request)),
     }
     return render_page(
         request, "contacts/list.html", context, partial="rows" if cursor else "results"
@@ -229,6 +230,7 @@ def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            messages.success(request, f"Saved {saved.full_name}.")
             response = render_page(
                 request, "contacts/list.html", {"contact": saved, "focus": True}, partial="row"
             )

@@ -52,5 +52,36 @@
     }, 0);
   });
 
+  // "Load more" by keyboard: the link leaves with its row, so move to the first new row.
+  // A favourite toggle replaces its button: say what changed.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var elt = e.detail.requestConfig && e.detail.requestConfig.elt;
+    var target = e.detail.target;
+    if (!e.detail.shouldSwap || !target) return;
+    if (target.id === "load-more" && target.contains(document.activeElement)) {
+      var before = target.previousElementSibling;
+      var container = target.closest("[data-row-cursor]");
+      setTimeout(function () {
+        var first = before ? before.nextElementSibling : container.querySelector("[data-row]");
+        if (first && first.hasAttribute("data-row") && window.kisSetCursor) window.kisSetCursor(container, first);
+      }, 0);
+    } else if (elt && elt.id && elt.id.indexOf("favourite-") === 0) {
+      var id = elt.id;
+      setTimeout(function () {
+        var btn = document.getElementById(id);
+        if (btn && window.kisAnnounce) {
+          window.kisAnnounce(btn.getAttribute("aria-pressed") === "true" ? "Marked as favourite" : "Removed from favourites");
+        }
+      }, 0);
+    }
+  });
+
+  // The lazy count arrives after the results: read it out, since the results were replaced.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "contact-count" && window.kisAnnounce) {
+      window.kisAnnounce(e.detail.target.textContent.trim());
+    }
+  });
+
   document.addEventListener("htmx:afterSettle", function () { updateBar(false); });
 })();

@@ -1,4 +1,4 @@
-"""KeysetPaginator: every row exactly once, in order, whatever the ordering; bad cursors refused."""
+"""KeysetPaginator: every row once, in order, for uniform and mixed orderings."""
 
 from __future__ import annotations
 

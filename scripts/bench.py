@@ -1,0 +1,308 @@
+"""Benchmark the contacts app the way it is deployed, and print a comparable table.
+
+1. Migrate and seed COUNT contacts for one user (skipped when they are already there).
+2. Start gunicorn with config.settings.production on 127.0.0.1 (HTTPS redirect off,
+   because there is no TLS proxy in front; everything else as in production).
+3. Run wrk (bounded: fixed connections and duration) against each target with that
+   user's session cookie, and print requests/s, p50/p99 latency, response size and
+   the ratio to the ceiling (a tiny view through the same stack: /healthz).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+BENCH_USER = "bench@example.com"
+
+SETUP = """
+import json
+from django.test import Client
+from apps.contacts.models import Contact
+from apps.contacts.selectors import SORTS
+from apps.users.models import User
+from common.pagination import KeysetPaginator
+
+user = User.objects.get(email={email!r})
+client = Client()
+client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+ordering = SORTS["name"][1]
+qs = Contact.objects.filter(owner=user)
+deep = qs.order_by(*ordering)[int(qs.count() * 0.9)]
+print(json.dumps({{
+    "session": client.cookies["sessionid"].value,
+    "deep_cursor": KeysetPaginator(qs, ordering=ordering, page_size=50).cursor_for(deep),
+}}))
+"""
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    htmx: bool = False
+
+
+@dataclass
+class Result:
+    target: Target
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    size: int
+    gzipped: int
+    errors: int
+
+
+def run(cmd: list[str], env: dict[str, str], **kwargs: object) -> str:
+    out = subprocess.run(
+        cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs
+    )  # type: ignore[call-overload]
+    return str(out.stdout)
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the database named in URL when it does not exist yet."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def to_ms(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {value!r}")
+    number, unit = match.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(
+    url: str, headers: list[str], *, duration: int, connections: int
+) -> tuple[float, float, float, int]:
+    cmd = [
+        "wrk",
+        "--latency",
+        "-t",
+        "1",
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration}s",
+        "--timeout",
+        "10s",
+    ]
+    for header in headers:
+        cmd += ["-H", header]
+    out = subprocess.run(
+        [*cmd, url], check=True, capture_output=True, text=True, timeout=duration + 30
+    ).stdout
+    if "Requests/sec" not in out or "50%" not in out:
+        raise SystemExit(f"wrk gave no result for {url}:\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return rps, p50, p99, errors
+
+
+def fetch_size(url: str, headers: list[str]) -> tuple[int, int]:
+    """Return the response size, raw and gzip-compressed (as a compressing proxy would send)."""
+    request = urllib.request.Request(url)  # noqa: S310 - 127.0.0.1 only
+    for header in headers:
+        key, value = header.split(": ", 1)
+        request.add_header(key, value)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        if response.status != 200:
+            raise SystemExit(f"{url} answered {response.status}")
+        body = response.read()
+        return len(body), len(gzip.compress(body))
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
+    for _ in range(100):
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited; see its output above.")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not come up in 20 s.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8150")))
+    parser.add_argument("--duration", type=int, default=10, help="seconds per target")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit(
+            "wrk is needed: sudo apt-get install -y wrk (Debian/Ubuntu) or brew install wrk."
+        )
+
+    tmp = Path(tempfile.mkdtemp(prefix="kis-bench-"))
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    if database_url.startswith("postgres"):
+        ensure_postgres_database(database_url)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # no TLS proxy in front of this local run
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DATABASE_POOL_MAX_SIZE": str(max(2, args.threads + 1)),
+    }
+    print(f"database: {database_url.split('@')[-1]}")
+    run([PY, "manage.py", "migrate", "--noinput"], env)
+    run([PY, "manage.py", "collectstatic", "--noinput"], env)
+    have = int(
+        run(
+            [
+                PY,
+                "manage.py",
+                "shell",
+                "--no-imports",
+                "-c",
+                f"from apps.contacts.models import Contact; "
+                f"print(Contact.objects.filter(owner__email={BENCH_USER!r}).count())",
+            ],
+            env,
+        ).strip()
+        or 0
+    )
+    if have < args.count:
+        print(
+            run(
+                [
+                    PY,
+                    "manage.py",
+                    "seed_contacts",
+                    "--user",
+                    BENCH_USER,
+                    "--create-user",
+                    "--count",
+                    str(args.count - have),
+                    "--seed",
+                    "1",
+                ],
+                env,
+            ).strip()
+        )
+    # What autovacuum does after a bulk load: statistics, and the visibility map that lets
+    # COUNT(*) be an index-only scan.
+    if database_url.startswith("postgres"):
+        run(
+            [
+                PY,
+                "manage.py",
+                "shell",
+                "--no-imports",
+                "-c",
+                "from django.db import connection; "
+                "connection.cursor().execute('VACUUM ANALYZE contacts_contact')",
+            ],
+            env,
+        )
+    import json
+
+    info = json.loads(
+        run([PY, "manage.py", "shell", "-c", SETUP.format(email=BENCH_USER)], env)
+        .strip()
+        .splitlines()[-1]
+    )
+
+    base = f"http://127.0.0.1:{args.port}"
+    gunicorn = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_until_up(f"{base}/healthz", gunicorn)
+        cookie = f"Cookie: sessionid={info['session']}"
+        targets = [
+            Target("ceiling: /healthz (no DB)", "/healthz"),
+            Target("list, full page", "/contacts/"),
+            Target("search partial (htmx), q=zofia", "/contacts/?q=zofia", htmx=True),
+            Target("search partial, worst case q=smith", "/contacts/?q=smith", htmx=True),
+            Target("deep page (90%), full", f"/contacts/?cursor={info['deep_cursor']}"),
+            Target("load more (htmx rows)", f"/contacts/?cursor={info['deep_cursor']}", htmx=True),
+            Target("lazy count (htmx)", "/contacts/count/", htmx=True),
+        ]
+        results = []
+        for target in targets:
+            headers = [cookie] + (["HX-Request: true"] if target.htmx else [])
+            size, gzipped = fetch_size(base + target.path, headers)
+            for _ in range(5):  # warm up: templates, connection pool, database cache
+                fetch_size(base + target.path, headers)
+            rps, p50, p99, errors = wrk(
+                base + target.path, headers, duration=args.duration, connections=args.connections
+            )
+            results.append(Result(target, rps, p50, p99, size, gzipped, errors))
+            print(f"  measured {target.name}: {rps:.0f} req/s", file=sys.stderr)
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=20)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    ceiling = results[0].rps
+    print()
+    print(
+        f"{args.count:,} contacts · gunicorn {args.workers} workers x {args.threads} threads · "
+        f"wrk 1 thread, {args.connections} connections, {args.duration} s per target · "
+        f"{os.cpu_count()} CPUs"
+    )
+    print()
+    print("| target | req/s | p50 ms | p99 ms | bytes | gzip bytes | vs ceiling | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r.target.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.size:,} | "
+            f"{r.gzipped:,} | "
+            f"{r.rps / ceiling:.0%} | {r.errors} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
