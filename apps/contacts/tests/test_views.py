@@ -327,3 +327,13 @@ def test_boosted_navigation_gets_full_pages(owner_client, contact):
         response = owner_client.get(url, headers=boosted)
         assert response.status_code == HTTPStatus.OK, url
         assert b"<html" in response.content, url
+
+
+def test_empty_post_gets_messages_not_a_blank_form(owner_client, contact):
+    for url in (reverse("contacts:create"), reverse("contacts:edit", args=[contact.pk])):
+        response = owner_client.post(url, {})
+        assert response.status_code in (HTTPStatus.UNPROCESSABLE_ENTITY, HTTPStatus.CONFLICT)
+        assert b'role="alert"' in response.content, url
+    response = owner_client.post(reverse("contacts:import_start"), {})
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b"This field is required." in response.content
