@@ -8,7 +8,7 @@ from typing import TypedDict
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 THEME_COOKIE = "kis_theme"
 THEMES = ("light", "dark")
@@ -36,7 +36,10 @@ def site(request: HttpRequest) -> dict[str, object]:
     theme = request.COOKIES.get(THEME_COOKIE, "")
     nav: list[NavItem] = []
     for label, url_name, description in _declared_nav():
-        url = reverse(url_name)
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # the app is installed but not mounted in this URLconf
+            continue
         nav.append(
             NavItem(
                 label=label, url=url, description=description, active=request.path.startswith(url)
