@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.test import RequestFactory
 
-from common.context_processors import site
+from common.context_processors import NavItem, site
 
 
 def test_nav_skips_apps_missing_from_the_urlconf(settings):
     settings.ROOT_URLCONF = "apps.core.urls"  # no /contacts/ here
-    context = site(RequestFactory().get("/"))
-    assert all(item["label"] != "Contacts" for item in context["nav_items"])
+    nav = cast(list[NavItem], site(RequestFactory().get("/"))["nav_items"])
+    assert all(item["label"] != "Contacts" for item in nav)
 
 
 def test_nav_lists_mounted_apps():
-    context = site(RequestFactory().get("/contacts/"))
-    contacts = next(item for item in context["nav_items"] if item["label"] == "Contacts")
+    nav = cast(list[NavItem], site(RequestFactory().get("/contacts/"))["nav_items"])
+    contacts = next(item for item in nav if item["label"] == "Contacts")
     assert contacts["url"] == "/contacts/" and contacts["active"]
