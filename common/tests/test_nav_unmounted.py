@@ -11,11 +11,11 @@ from common.context_processors import NavItem, site
 
 def test_nav_skips_apps_missing_from_the_urlconf(settings):
     settings.ROOT_URLCONF = "apps.core.urls"  # no /contacts/ here
-    nav = cast(list[NavItem], site(RequestFactory().get("/"))["nav_items"])
+    nav = cast("list[NavItem]", site(RequestFactory().get("/"))["nav_items"])
     assert all(item["label"] != "Contacts" for item in nav)
 
 
 def test_nav_lists_mounted_apps():
-    nav = cast(list[NavItem], site(RequestFactory().get("/contacts/"))["nav_items"])
+    nav = cast("list[NavItem]", site(RequestFactory().get("/contacts/"))["nav_items"])
     contacts = next(item for item in nav if item["label"] == "Contacts")
     assert contacts["url"] == "/contacts/" and contacts["active"]
