@@ -38,7 +38,7 @@ def site(request: HttpRequest) -> dict[str, object]:
     for label, url_name, description in _declared_nav():
         try:
             url = reverse(url_name)
-        except NoReverseMatch:  # a URLconf without that app (e.g. a test's own)
+        except NoReverseMatch:  # the app is installed but not mounted in this URLconf
             continue
         nav.append(
             NavItem(

@@ -232,3 +232,18 @@ def test_keyboard_only_journey(page, visit, owner, ada, check_a11y):
     expect(dialog).to_be_hidden()
     kb.press("n")
     expect(page.get_by_role("heading", name="New contact")).to_be_visible()
+
+
+def test_inline_edit_conflict_shows_current_values(page, visit, ada):
+    visit("/contacts/")
+    row = page.locator(f"#contact-{ada.pk}")
+    row.get_by_role("link", name="Edit Ada Lovelace").click()
+    Contact.objects.filter(pk=ada.pk).update(company="Elsewhere Ltd", version=5)
+    page.get_by_label("Company").fill("Mine")
+    page.get_by_label("Company").press("Enter")
+    expect(row.get_by_role("alert")).to_contain_text("Changed elsewhere")
+    expect(row.get_by_role("alert")).to_contain_text("Elsewhere Ltd")
+    expect(page.get_by_label("Company")).to_have_value("Mine")
+    page.get_by_label("Company").press("Enter")  # a deliberate overwrite
+    expect(row).to_contain_text("Mine")
+    assert Contact.objects.get().company == "Mine"

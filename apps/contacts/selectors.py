@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from apps.contacts.models import Contact, ContactExport, ContactImport
+from apps.contacts.models import Contact, ContactExport, ContactImport, DeletedContacts
 from apps.users.models import User
 from common.pagination import KeysetPage, KeysetPaginator
 
@@ -102,7 +102,10 @@ CONTACT_EXPORT_FIELDS = (
 
 
 def contacts_user_data(*, owner: User) -> dict[str, list[dict[str, Any]]]:
-    """Return OWNER's contacts and jobs as JSON-serialisable rows (for the account export)."""
+    """Return OWNER's contacts, jobs and undo snapshots as JSON-serialisable rows.
+
+    This is what the account data export collects from this app.
+    """
 
     def rows(qs: QuerySet[Any], fields: tuple[str, ...]) -> list[dict[str, Any]]:
         out = []
@@ -117,6 +120,9 @@ def contacts_user_data(*, owner: User) -> dict[str, list[dict[str, Any]]]:
         ),
         "contacts_contactexport": rows(
             ContactExport.objects.filter(owner=owner).order_by("id"), job_fields
+        ),
+        "contacts_deletedcontacts": rows(
+            DeletedContacts.objects.filter(owner=owner).order_by("id"), ("id", "created_at", "rows")
         ),
         "contacts_contactimport": rows(
             ContactImport.objects.filter(owner=owner).order_by("id"),

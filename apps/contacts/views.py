@@ -71,10 +71,6 @@ def _parse_id(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
-def _form_status(request: HttpRequest) -> int:
-    return HTTPStatus.UNPROCESSABLE_ENTITY
-
-
 def _conflict_status(request: HttpRequest) -> int:
     # htmx only swaps 2xx and 422 (see base.html), so JS users get 422; plain forms get 409.
     return (
@@ -150,7 +146,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def contact_create(request: HttpRequest) -> HttpResponse:
     """Show the new-contact form and create the contact."""
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_create(owner=_me(request), data=form.data_for_service())
@@ -159,7 +155,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Created {contact.full_name}.")
             return redirect("contacts:detail", pk=contact.pk)
-    status = _form_status(request) if request.method == "POST" else HTTPStatus.OK
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else HTTPStatus.OK
     return render_page(request, "contacts/form.html", {"form": form}, status=status)
 
 
@@ -169,11 +165,11 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the edit form and save it, refusing to overwrite a newer version."""
     contact = _owned(request, pk)
-    form = ContactForm(request.POST or None, contact=contact)
+    form = ContactForm(request.POST if request.method == "POST" else None, contact=contact)
     conflict: Contact | None = None
     status: int = HTTPStatus.OK
     if request.method == "POST":
-        status = _form_status(request)
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
         if form.is_valid():
             try:
                 saved = services.contact_update(
@@ -208,7 +204,8 @@ def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _owned(request, pk)
     if not is_htmx_partial_request(request):
         if request.method == "POST":
-            return _row_save_plain(request, contact)
+            # The inline editor only exists with JavaScript; a plain post goes to the full form.
+            return redirect("contacts:edit", pk=pk)
         return redirect("contacts:detail", pk=pk)
     if request.method == "GET":
         return render_page(
@@ -243,10 +240,6 @@ def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
         partial="row_edit",
         status=HTTPStatus.UNPROCESSABLE_ENTITY,
     )
-
-
-def _row_save_plain(request: HttpRequest, contact: Contact) -> HttpResponse:
-    return redirect("contacts:edit", pk=contact.pk)
 
 
 @login_required
@@ -393,7 +386,7 @@ def contact_export_download(request: HttpRequest, pk: int) -> FileResponse:
 @vary_on_headers("HX-Request")
 def contact_import_start(request: HttpRequest) -> HttpResponse:
     """Upload a CSV to import in the background."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
             job = jobs.contact_import_start(
@@ -405,7 +398,7 @@ def contact_import_start(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("contacts:import", pk=job.pk)
-    status = _form_status(request) if request.method == "POST" else HTTPStatus.OK
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else HTTPStatus.OK
     latest = selectors.contact_import_latest(owner=_me(request))
     return render_page(
         request, "contacts/import_form.html", {"form": form, "latest": latest}, status=status

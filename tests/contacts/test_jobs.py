@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from http import HTTPStatus
 
 import pytest
@@ -188,7 +189,13 @@ def test_user_data_hook_returns_everything_owned(owner, contact):
 
     data = apps.get_app_config("contacts").user_data(user=owner)
     assert [row["email"] for row in data["contacts_contact"]] == ["ada@example.com"]
-    assert set(data) == {"contacts_contact", "contacts_contactexport", "contacts_contactimport"}
+    assert set(data) == {
+        "contacts_contact",
+        "contacts_contactexport",
+        "contacts_contactimport",
+        "contacts_deletedcontacts",
+    }
+    json.dumps(data)  # serialisable as is
 
 
 @pytest.mark.django_db
@@ -208,3 +215,19 @@ def test_seed_contacts_command(owner):
     call_command("seed_contacts", "--user", owner.email, "--count", "30")
     call_command("seed_contacts", "--user", owner.email, "--count", "30")
     assert Contact.objects.filter(owner=owner).count() == 60
+
+
+@pytest.mark.django_db
+def test_job_pages_render_full_and_as_polled_partial(owner_client, owner):
+    exp = ContactExport.objects.create(owner=owner, status=JobStatus.RUNNING, processed=5, total=10)
+    imp = ContactImport.objects.create(owner=owner, status=JobStatus.PENDING)
+    for url in (
+        reverse("contacts:export", args=[exp.pk]),
+        reverse("contacts:import", args=[imp.pk]),
+    ):
+        full = owner_client.get(url)
+        assert b"<html" in full.content and b'id="job-status"' in full.content
+        partial = owner_client.get(url, headers={"HX-Request": "true"})
+        assert partial.content.lstrip().startswith(b'<section id="job-status"')
+        assert b'hx-trigger="every 1s"' in partial.content
+    assert b'value="50"' in owner_client.get(reverse("contacts:export", args=[exp.pk])).content

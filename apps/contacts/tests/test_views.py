@@ -294,3 +294,46 @@ def test_out_of_range_ids_are_404_not_500(owner_client):
         reverse("contacts:validate_email"), {"email": "a@b.org", "contact": "9" * 40}
     )
     assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"first_name": "x" * 101, "email": "ada@example.com"}, b"at most 100 characters"),
+        ({"first_name": "Ada", "email": "not-an-email"}, b"Enter a valid email address."),
+        ({"first_name": "Ada", "email": "a@b.org", "phone": "9" * 41}, b"at most 40 characters"),
+    ],
+)
+def test_inline_row_bad_input_is_422_in_the_row(owner_client, contact, htmx, data, message):
+    response = owner_client.post(
+        reverse("contacts:row", args=[contact.pk]), {**data, "version": "1"}, headers=htmx
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.content.lstrip().startswith(b"<tr") and message in response.content
+    contact.refresh_from_db()
+    assert contact.first_name == "Ada" and contact.version == 1
+
+
+def test_boosted_navigation_gets_full_pages(owner_client, contact):
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    for url in (
+        LIST,
+        reverse("contacts:detail", args=[contact.pk]),
+        reverse("contacts:edit", args=[contact.pk]),
+        reverse("contacts:create"),
+        reverse("contacts:delete", args=[contact.pk]),
+        reverse("contacts:import_start"),
+    ):
+        response = owner_client.get(url, headers=boosted)
+        assert response.status_code == HTTPStatus.OK, url
+        assert b"<html" in response.content, url
+
+
+def test_empty_post_gets_messages_not_a_blank_form(owner_client, contact):
+    for url in (reverse("contacts:create"), reverse("contacts:edit", args=[contact.pk])):
+        response = owner_client.post(url, {})
+        assert response.status_code in (HTTPStatus.UNPROCESSABLE_ENTITY, HTTPStatus.CONFLICT)
+        assert b'role="alert"' in response.content, url
+    response = owner_client.post(reverse("contacts:import_start"), {})
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b"This field is required." in response.content
