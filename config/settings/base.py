@@ -216,9 +216,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
