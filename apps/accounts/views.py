@@ -119,7 +119,7 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     """End every session except this one."""
-    end_other_sessions(request, request.user)  # type: ignore[arg-type]
+    end_other_sessions(request, request.user)
     messages.success(request, "All other sessions ended.")
     return _after_session_change(request)
 

@@ -28,12 +28,12 @@ def _clean_cache() -> None:
 
 @pytest.fixture
 def user(db: None) -> User:
-    return UserFactory(email="owner@example.com", name="Olive Owner")
+    return UserFactory.create(email="owner@example.com", name="Olive Owner")
 
 
 @pytest.fixture
 def other_user(db: None) -> User:
-    return UserFactory(email="other@example.com", name="Otto Other")
+    return UserFactory.create(email="other@example.com", name="Otto Other")
 
 
 def password_login(client: Client, email: str, password: str = PASSWORD) -> Any:

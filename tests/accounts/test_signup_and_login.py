@@ -51,7 +51,10 @@ def test_verification_code_can_be_resent_but_not_hammered(client):
     client.post(reverse("account_email_verification_sent"), {"action": "resend"})
     assert len(mail.outbox) == 2
     assert last_code() != first
-    assert client.post(reverse("account_email_verification_sent"), {"code": last_code()}).status_code == HTTPStatus.FOUND
+    assert (
+        client.post(reverse("account_email_verification_sent"), {"code": last_code()}).status_code
+        == HTTPStatus.FOUND
+    )
 
 
 def test_too_many_wrong_verification_codes_end_the_attempt(client):

@@ -23,13 +23,13 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     name = factory.Faker("name")
 
     @factory.post_generation
-    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:  # noqa: N805
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save(update_fields=["password"])
 
     @factory.post_generation
-    def verified_email(obj: User, create: bool, extracted: bool | None, **kwargs: Any) -> None:  # noqa: N805
+    def verified_email(obj: User, create: bool, extracted: bool | None, **kwargs: Any) -> None:
         if create:
             EmailAddress.objects.create(
                 user=obj, email=obj.email, verified=extracted is not False, primary=True
