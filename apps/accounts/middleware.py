@@ -11,6 +11,15 @@ from django.utils import timezone
 from apps.users.timezones import is_valid_timezone
 
 
+def activate_user_timezone(user: object) -> None:
+    """Activate USER's time zone for this thread, or the default zone when unset or invalid."""
+    name = getattr(user, "timezone", "") or ""
+    if name and is_valid_timezone(name):
+        timezone.activate(zoneinfo.ZoneInfo(name))
+    else:
+        timezone.deactivate()
+
+
 class UserTimezoneMiddleware:
     """Activate ``request.user.timezone`` for the request (else the default TIME_ZONE)."""
 
@@ -18,12 +27,7 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        name = getattr(user, "timezone", "") if user is not None else ""
-        if name and is_valid_timezone(name):
-            timezone.activate(zoneinfo.ZoneInfo(name))
-        else:
-            timezone.deactivate()
+        activate_user_timezone(getattr(request, "user", None))
         try:
             return self.get_response(request)
         finally:

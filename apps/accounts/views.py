@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from apps.accounts import selectors, services
 from apps.accounts.decorators import fresh_login_required
 from apps.accounts.forms import AccountDeleteForm, PasskeyRenameForm, ProfileForm
+from apps.accounts.middleware import activate_user_timezone
 from common.permissions import get_owned_or_404
 from common.rendering import is_htmx_partial_request, render_page
 
@@ -80,6 +81,7 @@ def profile_update(request: HttpRequest) -> HttpResponse:
         )
     messages.success(request, "Profile saved.")
     if is_htmx_partial_request(request):
+        activate_user_timezone(request.user)  # the new zone applies to this response already
         return render_page(
             request, SETTINGS_TEMPLATE, _settings_context(request), partial="profile"
         )
