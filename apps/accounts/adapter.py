@@ -5,12 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """KIS's account adapter."""
+
+    def get_email_verification_redirect_url(self, email_address: EmailAddress) -> str:
+        """Return to the account page after a signed-in user verifies a (new) address."""
+        if self.request.user.is_authenticated:
+            return reverse("account_settings")
+        return super().get_email_verification_redirect_url(email_address)
 
     def render_mail(
         self,

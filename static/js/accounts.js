@@ -1,11 +1,12 @@
 // KIS accounts: run allauth's page scripts under the strict CSP and after htmx swaps.
 //
-// allauth pages declare their behaviour as
-//   <script type="application/json" data-allauth-onload="allauth.webauthn.forms.addForm">{...}</script>
-// (JSON, never executed by the browser). This module loads the allauth static file
-// that defines the named function (only on pages that need it), then calls it once
-// with the JSON. It runs on first load and after every htmx swap, because htmx does
-// not execute <script> tags in swapped content (allowScriptTags: false).
+// allauth pages declare their behaviour as JSON in an element such as
+//   <div hidden data-allauth-onload="allauth.webauthn.forms.addForm">{...}</div>
+// (KIS's template overrides use hidden <div>s, not allauth's <script type="application/json">,
+// because htmx drops every <script> from swapped content with allowScriptTags: false).
+// This module loads the allauth static file that defines the named function (only on
+// pages that need it), then calls it once with the JSON: on first load and after every
+// htmx swap (boosted navigation included).
 (function () {
   "use strict";
 
@@ -48,8 +49,8 @@
 
   function run(root) {
     var scope = root && root.querySelectorAll ? root : document;
-    var found = Array.prototype.slice.call(scope.querySelectorAll("script[data-allauth-onload]"));
-    if (scope.matches && scope.matches("script[data-allauth-onload]")) found.push(scope);
+    var found = Array.prototype.slice.call(scope.querySelectorAll("[data-allauth-onload]"));
+    if (scope.matches && scope.matches("[data-allauth-onload]")) found.push(scope);
     found.forEach(function (el) {
       if (el.dataset.kisRan) return;
       el.dataset.kisRan = "1";

@@ -30,6 +30,7 @@ def test_change_email_after_verifying_the_new_address(signed_in, user):
     assert b"Incorrect code" in wrong.content
     ok = signed_in.post(response["Location"], {"code": last_code(NEW)})
     assert ok.status_code == HTTPStatus.FOUND
+    assert ok["Location"] == reverse("account_settings")
 
     user.refresh_from_db()
     assert user.email == NEW
