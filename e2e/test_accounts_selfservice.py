@@ -196,7 +196,7 @@ def test_passkey_add_rename_and_login(page, visit, make_user, check_a11y):
     expect(page.get_by_test_id("current-user")).to_have_text("passkey")
 
 
-def test_end_another_session(page, visit, make_user, browser, base_url, check_a11y):
+def test_end_another_session(page, visit, make_user, browser, base_url, check_a11y):  # noqa: PLR0917
     make_user(email="twice@example.com")
     other = browser.new_context()
     other_page = other.new_page()
