@@ -179,7 +179,7 @@ MIDDLEWARE = [
     "common.middleware.HtmxLoginRedirectMiddleware",
     "common.middleware.ApplicationErrorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "apps.accounts.middleware.ThrottledUserSessionsMiddleware",  # allauth.usersessions, 1 write/min
     "apps.accounts.middleware.UserTimezoneMiddleware",
 ]
 

@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from allauth.usersessions.models import UserSession
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -90,3 +91,14 @@ def test_session_end_needs_post_and_a_login(client, signed_in, user):
     response = anonymous.post(reverse("account_session_end", args=[mine.pk]))
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_last_seen_is_written_at_most_once_a_minute(signed_in, user):
+    session = UserSession.objects.get(user=user)
+    UserSession.objects.filter(pk=session.pk).update(last_seen_at=session.created_at)
+    cache.clear()
+    signed_in.get(reverse("home"))
+    first = UserSession.objects.get(pk=session.pk).last_seen_at
+    assert first > session.created_at
+    signed_in.get(reverse("home"))  # within the minute: no write
+    assert UserSession.objects.get(pk=session.pk).last_seen_at == first
