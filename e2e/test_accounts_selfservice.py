@@ -72,6 +72,7 @@ def test_login_by_code_and_settings_page(page, visit, make_user, check_a11y):
     page.get_by_label("Time zone").select_option("Asia/Tokyo")
     page.get_by_role("button", name="Save profile").click()
     expect(page.locator("#toasts")).to_contain_text("Profile saved.")
+    expect(page.get_by_test_id("current-user")).to_have_text("Cora Coder")  # header, out of band
     expect(page.get_by_text("JST")).to_be_visible()
     assert get_user_model().objects.get(email="coder@example.com").timezone == "Asia/Tokyo"
 

@@ -82,9 +82,8 @@ def profile_update(request: HttpRequest) -> HttpResponse:
     messages.success(request, "Profile saved.")
     if is_htmx_partial_request(request):
         activate_user_timezone(request.user)  # the new zone applies to this response already
-        return render_page(
-            request, SETTINGS_TEMPLATE, _settings_context(request), partial="profile"
-        )
+        context = _settings_context(request, profile_saved=True)  # also updates the header
+        return render_page(request, SETTINGS_TEMPLATE, context, partial="profile")
     return redirect("account_settings")
 
 

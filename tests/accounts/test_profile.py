@@ -24,6 +24,7 @@ def test_profile_saves_in_place(signed_in, user):
     assert b'id="profile-section"' in response.content
     assert b"<html" not in response.content
     assert b"Profile saved." in response.content
+    assert b'id="current-user" hx-swap-oob="true"' in response.content
     assert b" CET." in response.content or b" CEST." in response.content  # the new zone, at once
     user.refresh_from_db()
     assert (user.name, user.timezone) == ("Olive O.", "Europe/Berlin")
