@@ -14,7 +14,6 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.internal.flows.sessions import end_sessions
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -117,28 +116,17 @@ def _user_task_results(*, user: User) -> Any:
 
 
 def _user_sessions_end(*, user: User) -> int:
-    """End every session that belongs to USER; return how many were ended.
+    """End every session of USER through the session engine; return how many.
 
-    Sessions tracked by allauth.usersessions are ended through the session engine
-    (database, cache or Redis alike). With a database-backed engine the session
-    table is also scanned, which catches sessions created before tracking began.
+    allauth.usersessions records every session at sign-in (its ``user_logged_in``
+    receiver), so its rows list them all, whatever the engine (database, cache,
+    Redis). Scanning and decoding the whole session table would not scale.
     """
-    keys = set(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-    if settings.SESSION_ENGINE in _DB_SESSION_ENGINES:
-        pk = str(user.pk)
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-            if session.get_decoded().get("_auth_user_id") == pk:
-                keys.add(session.session_key)
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     for key in keys:
         store.delete(key)
     return len(keys)
-
-
-_DB_SESSION_ENGINES = (
-    "django.contrib.sessions.backends.db",
-    "django.contrib.sessions.backends.cached_db",
-)
 
 
 @transaction.atomic
