@@ -22,3 +22,21 @@ def count_login_as_reauthentication(sender: Any, request: HttpRequest, **kwargs:
         if isinstance(record, dict):
             record["reauthenticated"] = True
     request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+
+
+DJANGO_DEFAULT_SITE_DOMAIN = "example.com"
+
+
+def site_name_ensure(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Name the default Site after KIS when it still has Django's placeholder.
+
+    Account emails say the Site's name. ``flush`` (e.g. after transactional tests)
+    recreates the Site as "example.com" without re-running data migrations; an
+    admin's own name for the Site is never overwritten.
+    """
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    Site.objects.using(using).filter(
+        pk=settings.SITE_ID, domain=DJANGO_DEFAULT_SITE_DOMAIN, name=DJANGO_DEFAULT_SITE_DOMAIN
+    ).update(name=settings.SITE_NAME, domain=settings.SITE_DOMAIN)

@@ -55,3 +55,17 @@ def test_html_part_escapes_user_supplied_text(client, user, settings):
     html = str(message.alternatives[0][0])
     assert "<b>X</b>" not in html
     assert "&lt;b&gt;X&lt;/b&gt;" in html
+
+
+def test_flushed_site_is_named_after_kis_again(settings):
+    from django.contrib.sites.models import Site
+    from django.core.management import call_command
+
+    Site.objects.filter(pk=settings.SITE_ID).update(name="example.com", domain="example.com")
+    call_command("migrate", verbosity=0)  # post_migrate runs, as after a flush
+    site = Site.objects.get(pk=settings.SITE_ID)
+    assert (site.name, site.domain) == (settings.SITE_NAME, settings.SITE_DOMAIN)
+
+    Site.objects.filter(pk=settings.SITE_ID).update(name="Our Team")
+    call_command("migrate", verbosity=0)
+    assert Site.objects.get(pk=settings.SITE_ID).name == "Our Team"  # an admin's name stays
