@@ -88,6 +88,15 @@ def account_data_for_export(*, user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def user_data_sources() -> list[str]:
+    """Return the names of the apps whose data an export includes (cheap: no queries)."""
+    return sorted(
+        str(config.verbose_name)
+        for config in apps.get_app_configs()
+        if callable(getattr(config, "user_data", None))
+    )
+
+
 def user_data_collect(*, user: User) -> dict[str, list[dict[str, Any]]]:
     """Collect ``user_data(user=...)`` from every AppConfig that defines it.
 

@@ -170,8 +170,8 @@ def passkey_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def data_export(request: HttpRequest) -> HttpResponse:
     """Explain the export (GET) and download it as a ZIP (POST)."""
     if request.method == "GET":
-        tables = sorted(selectors.user_data_collect(user=request.user))  # type: ignore[arg-type]
-        return render_page(request, "accounts/export.html", {"tables": tables})
+        sources = selectors.user_data_sources()
+        return render_page(request, "accounts/export.html", {"sources": sources})
     content = services.user_export_build(user=request.user, site_name=settings.SITE_NAME)  # type: ignore[arg-type]
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = HttpResponse(content, content_type="application/zip")
