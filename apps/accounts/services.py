@@ -32,9 +32,14 @@ PASSKEY_NAME_MAX_LENGTH = 100
 @transaction.atomic
 def profile_update(*, user: User, name: str, timezone_name: str) -> User:
     """Set USER's display name and time zone (validated with ``full_clean``)."""
+    before = (user.name, user.timezone)
     user.name = name.strip()
     user.timezone = timezone_name.strip()
-    user.full_clean(exclude=["password"])
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError:
+        user.name, user.timezone = before  # the request's user stays as stored
+        raise
     user.save(update_fields=["name", "timezone"])
     return user
 

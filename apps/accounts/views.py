@@ -40,7 +40,6 @@ def _settings_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
         "mfa": selectors.mfa_summary(user=user),  # type: ignore[arg-type]
         "sessions": selectors.user_sessions(user=user),  # type: ignore[arg-type]
         "current_session_key": request.session.session_key,
-        "now": timezone.now(),
     }
     context.update(overrides)
     return context
