@@ -303,3 +303,15 @@ def test_account_pages_are_accessible(page, visit, make_user, path):
 def test_entrance_pages_are_accessible(page, visit, path):
     visit(path)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_account_pages_in_the_dark_theme(page, visit, make_user, base_url):
+    user = make_user(email="night@example.com")
+    page.context.add_cookies([{"name": "kis_theme", "value": "dark", "url": base_url}])
+    sign_in(page, visit, "night@example.com")
+    Authenticator.objects.create(  # a passkey row, so its rename form is checked too
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Key", "credential": {}}
+    )
+    for path in ("/accounts/", "/accounts/2fa/", "/accounts/delete/", "/accounts/email/"):
+        visit(path)
+        expect(page.locator("html")).to_have_attribute("data-theme", "dark")
