@@ -197,6 +197,7 @@ def test_passkey_add_rename_and_login(page, visit, make_user, check_a11y):
 
     # Sign out, then sign in with the passkey alone.
     page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
     visit("/accounts/login/")
     page.get_by_role("button", name="Sign in with a passkey").click()
     expect(page.get_by_test_id("current-user")).to_have_text("passkey")
