@@ -10,6 +10,7 @@ from apps.core import views as core_views
 
 urlpatterns = [
     path("", include("apps.core.urls")),
+    path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("contacts/", include("apps.contacts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -42,7 +42,7 @@ def test_signup_verify_logout_login(page, visit, base_url, transactional_db, che
     header.get_by_role("link", name="Log in").click()
     page.get_by_label("Email").fill("new.person@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page.get_by_test_id("current-user")).to_have_text("new.person")
 
 
@@ -51,7 +51,7 @@ def test_wrong_password_shows_error(page, visit, make_user):
     visit("/accounts/login/")
     page.get_by_label("Email").fill("someone@example.com")
     page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("not correct")
 
 

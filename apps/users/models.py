@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.users.managers import UserManager
+from apps.users.timezones import validate_timezone
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -20,6 +21,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="Dates are shown in this zone. Empty means the site's default zone.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

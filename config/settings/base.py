@@ -90,6 +90,8 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "django_tasks_db",
     "tailwind",
@@ -98,6 +100,7 @@ LOCAL_APPS = [
     "apps.users",
     "apps.core",
     "apps.contacts",
+    "apps.accounts",
     "theme",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -140,6 +143,27 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
+# Account self-service (apps.accounts; see README "Accounts" and docs/decisions/02xx).
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True  # "send a new code", twice at most
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True  # fix a mistyped address at the code step
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_CHANGE_EMAIL = True  # one address; the new one must be verified before it replaces the old
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the old address (and the user) about security changes
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=300)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # local and test settings allow http://localhost
+USERSESSIONS_TRACK_ACTIVITY = True
 
 # ------------------------------------------------------------------------------
 # MIDDLEWARE
@@ -163,6 +187,8 @@ MIDDLEWARE = [
     "common.middleware.HtmxLoginRedirectMiddleware",
     "common.middleware.ApplicationErrorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "apps.accounts.middleware.ThrottledUserSessionsMiddleware",  # allauth.usersessions, 1 write/min
+    "apps.accounts.middleware.UserTimezoneMiddleware",
 ]
 
 # ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # passkeys over http://localhost
 
 # ------------------------------------------------------------------------------
 # SPEED

@@ -1,0 +1,18 @@
+"""URLs of the accounts app (mounted at /accounts/, before allauth's)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.accounts import views
+
+urlpatterns = [
+    path("", views.account_settings, name="account_settings"),
+    path("profile/", views.profile_update, name="account_profile"),
+    path("sessions/<int:pk>/end/", views.session_end, name="account_session_end"),
+    path("sessions/end-others/", views.sessions_end_others, name="account_sessions_end_others"),
+    path("passkeys/<int:pk>/rename/", views.passkey_rename, name="account_passkey_rename"),
+    path("export/", views.data_export, name="account_export"),
+    path("delete/", views.account_delete, name="account_delete"),
+    path("deleted/", views.account_deleted, name="account_deleted"),
+]

@@ -1,0 +1,201 @@
+"""Account settings page, profile, sessions, passkeys, data export and account deletion."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.internal.flows.sessions import end_other_sessions
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from apps.accounts import selectors, services
+from apps.accounts.decorators import fresh_login_required
+from apps.accounts.forms import AccountDeleteForm, PasskeyRenameForm, ProfileForm
+from apps.accounts.middleware import activate_user_timezone
+from common.permissions import get_owned_or_404
+from common.rendering import is_htmx_partial_request, render_page
+
+SETTINGS_TEMPLATE = "accounts/settings.html"
+
+
+def _settings_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
+    user = request.user
+    context: dict[str, Any] = {
+        "profile_form": ProfileForm(initial={"name": user.name, "timezone": user.timezone}),  # type: ignore[union-attr]
+        "email_addresses": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+        "mfa": selectors.mfa_summary(user=user),  # type: ignore[arg-type]
+        "sessions": selectors.user_sessions(user=user),  # type: ignore[arg-type]
+        "current_session_key": request.session.session_key,
+    }
+    context.update(overrides)
+    return context
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """Show every account setting on one page."""
+    return render_page(request, SETTINGS_TEMPLATE, _settings_context(request))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def profile_update(request: HttpRequest) -> HttpResponse:
+    """Save the display name and time zone; re-render the profile section in place."""
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.profile_update(
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                timezone_name=form.cleaned_data["timezone"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    if not form.is_valid():
+        context = _settings_context(request, profile_form=form)
+        return render_page(
+            request,
+            SETTINGS_TEMPLATE,
+            context,
+            partial="profile",
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
+    messages.success(request, "Profile saved.")
+    if is_htmx_partial_request(request):
+        activate_user_timezone(request.user)  # the new zone applies to this response already
+        context = _settings_context(request, profile_saved=True)  # also updates the header
+        return render_page(request, SETTINGS_TEMPLATE, context, partial="profile")
+    return redirect("account_settings")
+
+
+def _after_session_change(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        login_url = settings.LOGIN_URL
+        if is_htmx_partial_request(request):
+            return HttpResponseClientRedirect(redirect(login_url).url)
+        return redirect(login_url)
+    if is_htmx_partial_request(request):
+        return render_page(
+            request, SETTINGS_TEMPLATE, _settings_context(request), partial="sessions"
+        )
+    return redirect("account_settings")
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End one of the user's sessions (404 for anyone else's)."""
+    session = get_owned_or_404(UserSession, user=request.user, owner_field="user", pk=pk)
+    current = session.is_current()
+    services.session_end(request=request, session=session)
+    if current:
+        messages.info(request, "You have been signed out.")
+    else:
+        messages.success(request, "Session ended. That device is signed out.")
+    return _after_session_change(request)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    """End every session except this one."""
+    end_other_sessions(request, request.user)
+    messages.success(request, "All other sessions ended.")
+    return _after_session_change(request)
+
+
+@login_required
+@fresh_login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def passkey_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename one of the user's passkeys in place."""
+    authenticator = get_owned_or_404(
+        Authenticator,
+        user=request.user,
+        owner_field="user",
+        pk=pk,
+        type=Authenticator.Type.WEBAUTHN,
+    )
+    form = PasskeyRenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.passkey_rename(authenticator=authenticator, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error("name", exc.message_dict.get("name", exc.messages))
+    if not form.is_valid():
+        context = _settings_context(
+            request, rename_errors={authenticator.pk: form.errors.get("name")}
+        )
+        return render_page(
+            request,
+            SETTINGS_TEMPLATE,
+            context,
+            partial="passkeys",
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
+    messages.success(request, "Passkey renamed.")
+    if is_htmx_partial_request(request):
+        return render_page(
+            request, SETTINGS_TEMPLATE, _settings_context(request), partial="passkeys"
+        )
+    return redirect("account_settings")
+
+
+@never_cache
+@login_required
+@fresh_login_required
+@require_http_methods(["GET", "POST"])
+def data_export(request: HttpRequest) -> HttpResponse:
+    """Explain the export (GET) and download it as a ZIP (POST)."""
+    if request.method == "GET":
+        sources = selectors.user_data_sources()
+        return render_page(request, "accounts/export.html", {"sources": sources})
+    content = services.user_export_build(user=request.user, site_name=settings.SITE_NAME)  # type: ignore[arg-type]
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="kis-export-{stamp}.zip"'
+    return response
+
+
+@never_cache
+@login_required
+@fresh_login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Delete the account after a typed confirmation."""
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        services.user_delete(user=user)  # type: ignore[arg-type]
+        logout(request)
+        messages.success(request, "Your account and all its data have been deleted.")
+        return redirect("account_deleted")
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if form.is_bound else HTTPStatus.OK
+    return render_page(request, "accounts/delete.html", {"form": form}, status=status)
+
+
+@require_GET
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    """Confirm that the account is gone."""
+    return render_page(request, "accounts/deleted.html")
