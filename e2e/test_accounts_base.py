@@ -83,7 +83,7 @@ def test_expired_session_on_boosted_navigation_goes_to_login_page(page, visit, m
     visit("/")
     page.context.clear_cookies()
     page.get_by_role("link", name="Account").first.click()
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Faccounts%2Femail%2F$"))
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Faccounts%2F$"))
     expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
     # The whole page is the login page, not a fragment swapped into the old one.
     expect(page.locator("header")).to_have_count(1)
