@@ -9,13 +9,13 @@ import pytest
 
 @pytest.fixture
 def user(db: None) -> Any:
-    from tests.factories import UserFactory
+    from apps.users.tests.factories import UserFactory
 
     return UserFactory()
 
 
 @pytest.fixture
 def other_user(db: None) -> Any:
-    from tests.factories import UserFactory
+    from apps.users.tests.factories import UserFactory
 
     return UserFactory()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from apps.users.tests.factories import UserFactory
 from common.pagination import InvalidCursor, KeysetPaginator
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from apps.contacts.models import Contact
-from apps.contacts.tests.factories import ContactFactory, UserFactory
+from apps.contacts.tests.factories import ContactFactory
+from apps.users.tests.factories import UserFactory
 from common.pagination import InvalidCursor, KeysetPaginator
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from apps.accounts.tests.factories import PASSWORD, UserFactory
 from apps.users.models import User
+from apps.users.tests.factories import PASSWORD, UserFactory
 
 CODE_RE = re.compile(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4}|\d{6})\s*$", re.MULTILINE)
 

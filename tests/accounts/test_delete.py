@@ -20,7 +20,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from apps.accounts.forms import DELETE_CONFIRMATION
-from apps.accounts.tests.factories import PASSWORD
+from apps.users.tests.factories import PASSWORD
 from tests.accounts.conftest import age_authentication, password_login
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.core.cache import cache
 from django.urls import reverse
 
-from apps.accounts.tests.factories import PASSWORD
+from apps.users.tests.factories import PASSWORD
 from tests.accounts.conftest import age_authentication, password_login
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from apps.accounts.tests.factories import PASSWORD
+from apps.users.tests.factories import PASSWORD
 from tests.accounts.conftest import last_code, password_login
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from apps.accounts.tests.factories import PASSWORD
+from apps.users.tests.factories import PASSWORD
 from tests.accounts.conftest import last_code, password_login
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.accounts import services
-from apps.accounts.tests.factories import UserFactory
+from apps.users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

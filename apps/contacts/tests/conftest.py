@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from apps.contacts.tests.factories import ContactFactory, UserFactory
+from apps.contacts.tests.factories import ContactFactory
+from apps.users.tests.factories import UserFactory
 
 
 @pytest.fixture

@@ -5,16 +5,7 @@ from __future__ import annotations
 import factory
 
 from apps.contacts.models import Contact
-from apps.users.models import User
-
-
-class UserFactory(factory.django.DjangoModelFactory[User]):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"user{n}@example.com")
-    password = factory.django.Password("correct-horse-battery-staple")
+from apps.users.tests.factories import UserFactory
 
 
 class ContactFactory(factory.django.DjangoModelFactory[Contact]):

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from apps.users.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

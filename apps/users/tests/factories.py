@@ -1,4 +1,4 @@
-"""Factories for account tests."""
+"""User factories shared by every test suite."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         model = User
         skip_postgeneration_save = True
 
-    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
     name = factory.Faker("name")
 
     @factory.post_generation
