@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -30,6 +30,19 @@ logger = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     """Show the landing page (signed out) or the dashboard (signed in)."""
     return render_page(request, "core/home.html")
+
+
+ROBOTS_TXT = """User-agent: *
+Disallow: /accounts/
+Disallow: /contacts/
+"""
+
+
+@require_GET
+@cache_control(max_age=60 * 60 * 24, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Tell crawlers to stay out of private areas (the smallest page through the full stack)."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
 
 
 # ------------------------------------------------------------------------------

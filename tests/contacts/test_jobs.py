@@ -10,7 +10,6 @@ from http import HTTPStatus
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from apps.contacts import jobs
@@ -20,27 +19,13 @@ from apps.contacts.tests.factories import ContactFactory
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
-def run_db_worker() -> None:
-    """Run every queued task with django-tasks-db's own worker, then return."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="pytest",
-        excluded_queue_names=[],
-    ).run()
-
-
 def upload(text: str | bytes, name: str = "people.csv") -> SimpleUploadedFile:
     data = text.encode() if isinstance(text, str) else text
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_export_through_the_database_task_backend(owner_client, owner):
+def test_export_through_the_database_task_backend(owner_client, owner, run_tasks):
     ContactFactory(owner=owner, first_name="=cmd", last_name="Evil", email="e@x.org")
     ContactFactory.create_batch(4, owner=owner)
     response = owner_client.post(reverse("contacts:export_start"))
@@ -51,7 +36,7 @@ def test_export_through_the_database_task_backend(owner_client, owner):
     pending = owner_client.get(response["Location"], headers={"HX-Request": "true"})
     assert b'hx-trigger="every 1s"' in pending.content  # keeps polling
 
-    run_db_worker()
+    run_tasks()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.total == 5
     done = owner_client.get(response["Location"], headers={"HX-Request": "true"})
@@ -82,7 +67,7 @@ def test_failed_export_shows_error_and_retry(owner_client, owner, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_import_through_the_database_task_backend(owner_client, owner):
+def test_import_through_the_database_task_backend(owner_client, owner, run_tasks):
     ContactFactory(owner=owner, first_name="Old", last_name="Name", email="dup@example.com")
     text = (
         "\ufeffEmail,Name,Company,Phone,Notes,Extra\n"
@@ -100,7 +85,7 @@ def test_import_through_the_database_task_backend(owner_client, owner):
     )
     job = ContactImport.objects.get()
     assert response["Location"] == reverse("contacts:import", args=[job.pk])
-    run_db_worker()
+    run_tasks()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
     assert (job.created_count, job.updated_count, job.skipped_count) == (2, 1, 0)

@@ -49,3 +49,11 @@ def test_404_page_is_friendly(client):
     response = client.get("/no/such/page/")
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert "does not exist" in response.content.decode()
+
+
+def test_robots_txt_keeps_crawlers_out_of_private_areas(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Disallow: /accounts/" in response.content.decode()
+    assert "max-age=86400" in response["Cache-Control"]
