@@ -24,6 +24,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from pgdb import ensure_postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 BENCH_USER = "bench@example.com"
@@ -72,17 +74,6 @@ def run(cmd: list[str], env: dict[str, str], **kwargs: object) -> str:
         cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs
     )  # type: ignore[call-overload]
     return str(out.stdout)
-
-
-def ensure_postgres_database(url: str) -> None:
-    """Create the database named in URL when it does not exist yet."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def to_ms(value: str) -> float:
@@ -169,8 +160,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="kis-bench-"))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    if database_url.startswith("postgres"):
-        ensure_postgres_database(database_url)
+    ensure_postgres_database(database_url)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
