@@ -79,10 +79,15 @@ def profile_update(request: HttpRequest) -> HttpResponse:
             status=HTTPStatus.UNPROCESSABLE_ENTITY,
         )
     messages.success(request, "Profile saved.")
+    activate_user_timezone(request.user)  # the new zone applies to this response already
+    return _section_updated(request, "profile", profile_saved=True)  # also updates the header
+
+
+def _section_updated(request: HttpRequest, partial: str, **extra: Any) -> HttpResponse:
+    """Re-render the changed settings section for htmx; otherwise redirect back (PRG)."""
     if is_htmx_partial_request(request):
-        activate_user_timezone(request.user)  # the new zone applies to this response already
-        context = _settings_context(request, profile_saved=True)  # also updates the header
-        return render_page(request, SETTINGS_TEMPLATE, context, partial="profile")
+        context = _settings_context(request, **extra)
+        return render_page(request, SETTINGS_TEMPLATE, context, partial=partial)
     return redirect("account_settings")
 
 
@@ -92,11 +97,7 @@ def _after_session_change(request: HttpRequest) -> HttpResponse:
         if is_htmx_partial_request(request):
             return HttpResponseClientRedirect(redirect(login_url).url)
         return redirect(login_url)
-    if is_htmx_partial_request(request):
-        return render_page(
-            request, SETTINGS_TEMPLATE, _settings_context(request), partial="sessions"
-        )
-    return redirect("account_settings")
+    return _section_updated(request, "sessions")
 
 
 @login_required
@@ -155,11 +156,7 @@ def passkey_rename(request: HttpRequest, pk: int) -> HttpResponse:
             status=HTTPStatus.UNPROCESSABLE_ENTITY,
         )
     messages.success(request, "Passkey renamed.")
-    if is_htmx_partial_request(request):
-        return render_page(
-            request, SETTINGS_TEMPLATE, _settings_context(request), partial="passkeys"
-        )
-    return redirect("account_settings")
+    return _section_updated(request, "passkeys")
 
 
 @never_cache
