@@ -18,6 +18,14 @@ def users():
     return [UserFactory(name=n) for n in names]
 
 
+@pytest.fixture
+def tied_users():
+    # Many ties on the leading fields, so the later fields and the id must decide.
+    for i in range(17):
+        UserFactory(name="Same" if i % 3 else "Other", is_staff=bool(i % 4))
+    return get_user_model().objects.all()
+
+
 def _walk(paginator):
     seen, cursor, pages = [], None, 0
     while True:
@@ -35,6 +43,30 @@ def test_walks_every_row_once_in_order(users):
     seen, pages = _walk(paginator)
     assert [u.pk for u in seen] == list(qs.order_by("name", "pk").values_list("pk", flat=True))
     assert pages == 4
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        ("name", "is_staff", "id"),  # uniform: one row-value comparison
+        ("-name", "-is_staff", "-id"),
+        ("name", "-is_staff", "id"),  # mixed: the expanded OR form
+        ("id",),
+    ],
+)
+@pytest.mark.parametrize("page_size", [1, 4, 50])
+def test_every_ordering_and_page_size_covers_every_row_once(tied_users, ordering, page_size):
+    expected = list(tied_users.order_by(*ordering).values_list("pk", flat=True))
+    seen, _ = _walk(KeysetPaginator(tied_users, ordering=ordering, page_size=page_size))
+    assert [u.pk for u in seen] == expected
+
+
+def test_cursor_for_starts_after_the_object(tied_users):
+    ordering = ("name", "is_staff", "id")
+    paginator = KeysetPaginator(tied_users, ordering=ordering, page_size=3)
+    rows = list(tied_users.order_by(*ordering))
+    page = paginator.page(paginator.cursor_for(rows[5]))
+    assert [u.pk for u in page.items] == [u.pk for u in rows[6:9]]
 
 
 def test_descending_ordering(users):
@@ -68,7 +100,9 @@ def test_rows_added_before_the_cursor_do_not_shift_the_next_page(users):
     assert [u.pk for u in paginator.page(first.next_cursor).items] == expected_next
 
 
-@pytest.mark.parametrize("cursor", ["not-base64!!", "bnVsbA", "WzFd", "WyJ4IiwiYSJd"])
+@pytest.mark.parametrize(
+    "cursor", ["not-base64!!", "%%%", "bnVsbA", "bm90IGpzb24", "WzFd", "WyJ4IiwiYSJd"]
+)
 def test_tampered_cursors_are_rejected(users, cursor):
     paginator = KeysetPaginator(
         get_user_model().objects.all(), ordering=("date_joined", "pk"), page_size=2
