@@ -115,3 +115,27 @@ def test_htmx_error_response_shows_a_readable_toast(page, visit, make_user, logi
     expect(toast).to_contain_text("does not exist")
     # Nothing was swapped: the page is still the dashboard.
     expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+
+
+def test_entry_pages_start_in_their_first_field(page, visit, make_user):
+    make_user(email="typist@example.com")
+    visit("/accounts/login/")
+    expect(page.get_by_label("Email")).to_be_focused()
+
+    # Boosted navigation from the header lands in the form too, so typing just works.
+    visit("/")
+    page.get_by_role("banner").get_by_role("link", name="Sign up").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
+    expect(page.get_by_label("Email")).to_be_focused()
+
+    # After a failed attempt: the email is kept, focus is back in the emptied password field.
+    visit("/accounts/login/")
+    page.keyboard.type("typist@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type("wrong-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("not correct")
+    expect(page.get_by_label("Email")).to_have_value("typist@example.com")
+    expect(page.get_by_label("Password")).to_be_focused()
+    expect(page.get_by_label("Password")).to_have_value("")

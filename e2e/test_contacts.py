@@ -54,6 +54,20 @@ def test_active_search_and_lazy_count(page, visit, owner, ada, check_a11y):
     expect(rows(page).first).to_contain_text("Alan Turing")
 
 
+def test_back_button_restores_the_search_and_its_results(page, visit, owner, ada):
+    ContactFactory(owner=owner, first_name="Grace", last_name="Hopper")
+    visit("/contacts/")
+    page.get_by_label("Search contacts").fill("lovelace")
+    expect(page).to_have_url(re.compile(r"q=lovelace"))
+    expect(rows(page)).to_have_count(1)
+    rows(page).first.get_by_role("link", name="Ada Lovelace", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("Ada Lovelace"))).to_be_visible()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"q=lovelace"))
+    expect(page.get_by_label("Search contacts")).to_have_value("lovelace")
+    expect(rows(page)).to_have_count(1)
+
+
 def test_load_more_on_scroll(page, visit, owner):
     ContactFactory.create_batch(75, owner=owner)
     visit("/contacts/")
@@ -130,6 +144,20 @@ def test_delete_and_undo(page, visit, owner, ada, check_a11y):
     toast.get_by_role("button", name="Undo").click()
     expect(page.locator(f"#contact-{ada.pk}")).to_be_visible()
     expect(page.get_by_text("Restored 1 contact.")).to_be_visible()
+
+
+def test_undo_by_keyboard_after_deleting_the_last_visible_row(page, visit, ada):
+    visit("/contacts/?q=lovelace")
+    kb = page.keyboard
+    kb.press("j")
+    page.once("dialog", lambda d: d.accept())
+    kb.press("#")
+    expect(rows(page)).to_have_count(0)
+    expect(page.get_by_label("Search contacts")).not_to_be_focused()  # `u` must not type
+    kb.press("u")
+    expect(page.get_by_text("Restored 1 contact.")).to_be_visible()
+    expect(page.get_by_label("Search contacts")).to_have_value("lovelace")
+    assert Contact.objects.filter(pk=ada.pk).exists()
 
 
 def test_bulk_delete_with_select_all(page, visit, owner):
@@ -216,7 +244,9 @@ def test_keyboard_only_journey(page, visit, owner, ada, check_a11y):
     expect(page.get_by_role("heading", name=re.compile("Ada Lovelace"))).to_be_visible()
     kb.press("e")
     expect(page.get_by_role("heading", name="Edit Ada Lovelace")).to_be_visible()
-    page.get_by_label("Company").focus()  # focusing a field is not a mouse action
+    expect(page.get_by_label("First name")).to_be_focused()  # the form starts in its first field
+    while not page.get_by_label("Company").evaluate("el => el === document.activeElement"):
+        kb.press("Tab")
     kb.press("Control+a")
     kb.type("Difference Engines")
     kb.press("Enter")
@@ -241,6 +271,20 @@ def test_keyboard_only_journey(page, visit, owner, ada, check_a11y):
     expect(dialog).to_be_hidden()
     kb.press("n")
     expect(page.get_by_role("heading", name="New contact")).to_be_visible()
+
+
+def test_new_contact_by_keyboard_starts_in_the_first_field(page, visit, owner):
+    visit("/contacts/")
+    kb = page.keyboard
+    kb.press("n")
+    expect(page.get_by_role("heading", name="New contact")).to_be_visible()
+    expect(page.get_by_label("First name")).to_be_focused()
+    kb.type("Grace")
+    kb.press("Tab")
+    kb.type("Hopper")
+    kb.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("Grace Hopper"))).to_be_visible()
+    assert Contact.objects.filter(owner=owner, first_name="Grace", last_name="Hopper").exists()
 
 
 def test_inline_edit_conflict_shows_current_values(page, visit, ada):

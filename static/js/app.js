@@ -87,15 +87,39 @@
   });
 
   // After any swap: arm new toasts; if focus fell to <body>, move it somewhere useful.
+  // A form page marked [data-focus-first-field] (login, signup, codes, contact form) starts in its first
+  // field, or in the first invalid one after an error.
+  var FIELD = 'input:not([type="hidden"]):not([type="checkbox"]):not([type="radio"]):not([disabled]), textarea, select';
+
+  function entryField(root) {
+    var scope = root && root.querySelector("[data-focus-first-field]");
+    return scope && (scope.querySelector('[aria-invalid="true"]') || scope.querySelector(FIELD));
+  }
+
+  // <main> is where focus is parked after a navigation; htmx restores focus by id, so a
+  // focused <main> survives a boosted swap and still means "nothing in particular".
+  function nothingFocused() {
+    var active = document.activeElement;
+    return !active || active === document.body || active.id === "main";
+  }
+
   document.addEventListener("htmx:afterSettle", function (e) {
     armAll();
-    if (document.activeElement === document.body || !document.activeElement) {
+    if (nothingFocused()) {
       var target = e.detail.target;
-      var focusable = target && target.querySelector("[autofocus], [data-focus-after-swap]");
+      var focusable = target && (target.querySelector("[autofocus], [data-focus-after-swap]") || entryField(target));
       (focusable || document.getElementById("main")).focus({ preventScroll: !!focusable });
     }
   });
   document.addEventListener("htmx:oobAfterSwap", armAll);
+
+  // htmx snapshots innerHTML for back/forward, which drops typed text: keep what was typed
+  // in search boxes (only those: never passwords or drafts into the history cache).
+  document.addEventListener("htmx:beforeHistorySave", function () {
+    document.querySelectorAll('input[type="search"]').forEach(function (input) {
+      input.setAttribute("value", input.value);
+    });
+  });
 
   // ---------------------------------------------------------------- theme toggle
   var THEMES = ["", "light", "dark"];  // "" = follow the system
@@ -120,5 +144,9 @@
     announce("Colour theme: " + (next || "system"));
   });
 
-  document.addEventListener("DOMContentLoaded", armAll);
+  document.addEventListener("DOMContentLoaded", function () {
+    armAll();
+    var field = nothingFocused() && entryField(document);
+    if (field) field.focus();
+  });
 })();

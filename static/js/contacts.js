@@ -46,8 +46,8 @@
       if (next && next.isConnected && next.hasAttribute("data-row") && window.kisSetCursor) {
         window.kisSetCursor(container, next);
       } else if (document.activeElement === document.body) {
-        var search = document.getElementById("search");
-        (search || document.getElementById("main")).focus();
+        // Not the search box: typing there would swallow shortcuts such as `u` (Undo).
+        document.getElementById("main").focus();
       }
     }, 0);
   });
