@@ -291,6 +291,8 @@ def test_inline_edit_conflict_shows_current_values(page, visit, ada):
     visit("/contacts/")
     row = page.locator(f"#contact-{ada.pk}")
     row.get_by_role("link", name="Edit Ada Lovelace").click()
+    # The edit form must be on screen (holding version 1) before the change elsewhere.
+    expect(row.get_by_label("First name")).to_be_focused()
     Contact.objects.filter(pk=ada.pk).update(company="Elsewhere Ltd", version=5)
     page.get_by_label("Company").fill("Mine")
     page.get_by_label("Company").press("Enter")
