@@ -15,13 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import resolve
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import empty
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.exceptions import ApplicationError
 from common.logging import request_id_var
-from common.rendering import is_htmx_partial_request
+from common.rendering import is_htmx_partial_request, patch_vary_htmx
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +73,7 @@ class HtmxMessagesMiddleware:
             response.content += render_to_string(
                 "includes/toasts.html", {"messages": pending, "oob": True}, request=request
             ).encode()
+            patch_vary_htmx(response)
         return response
 
 
@@ -102,7 +102,7 @@ class HtmxLoginRedirectMiddleware:
             else (htmx.current_url_abs_path or request.get_full_path())
         )
         redirect = HttpResponseClientRedirect(f"{login_path}?{urlencode({'next': current})}")
-        patch_vary_headers(redirect, ("HX-Request",))
+        patch_vary_htmx(redirect)
         return redirect
 
 
@@ -128,7 +128,7 @@ class ApplicationErrorMiddleware:
             "message": exception.message,
         }
         response = render(request, template, context, status=exception.status)
-        patch_vary_headers(response, ("HX-Request",))
+        patch_vary_htmx(response)
         return response
 
 

@@ -19,7 +19,6 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts import selectors, services
@@ -27,7 +26,7 @@ from apps.accounts.decorators import fresh_login_required
 from apps.accounts.forms import AccountDeleteForm, PasskeyRenameForm, ProfileForm
 from apps.accounts.middleware import activate_user_timezone
 from common.permissions import get_owned_or_404
-from common.rendering import is_htmx_partial_request, render_page
+from common.rendering import is_htmx_partial_request, render_page, vary_on_htmx
 
 SETTINGS_TEMPLATE = "accounts/settings.html"
 
@@ -47,7 +46,7 @@ def _settings_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def account_settings(request: HttpRequest) -> HttpResponse:
     """Show every account setting on one page."""
     return render_page(request, SETTINGS_TEMPLATE, _settings_context(request))
@@ -55,7 +54,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def profile_update(request: HttpRequest) -> HttpResponse:
     """Save the display name and time zone; re-render the profile section in place."""
     form = ProfileForm(request.POST)
@@ -102,7 +101,7 @@ def _after_session_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End one of the user's sessions (404 for anyone else's)."""
     session = get_owned_or_404(UserSession, user=request.user, owner_field="user", pk=pk)
@@ -117,7 +116,7 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     """End every session except this one."""
     end_other_sessions(request, request.user)
@@ -128,7 +127,7 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
 @login_required
 @fresh_login_required
 @require_POST
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def passkey_rename(request: HttpRequest, pk: int) -> HttpResponse:
     """Rename one of the user's passkeys in place."""
     authenticator = get_owned_or_404(

@@ -15,7 +15,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from apps.contacts import jobs, selectors, services
@@ -25,7 +24,7 @@ from apps.users.models import User
 from common.exceptions import ApplicationError, ConflictError
 from common.pagination import InvalidCursor
 from common.permissions import get_owned_or_404
-from common.rendering import is_htmx_partial_request, render_page
+from common.rendering import is_htmx_partial_request, render_page, vary_on_htmx
 
 CHANGED_EVENT = "contacts-changed"
 
@@ -86,7 +85,7 @@ def _undo_message(request: HttpRequest, trash_id: int, text: str, *, back: str) 
 # ------------------------------------------------------------------------------ list
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_list(request: HttpRequest) -> HttpResponse:
     """List, search, sort and page through the address book."""
     q = selectors.normalise_query(request.GET.get("q"))
@@ -124,7 +123,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_count(request: HttpRequest) -> HttpResponse:
     """Count the contacts matching `q` (loaded lazily after the list renders)."""
     q = request.GET.get("q", "")
@@ -135,7 +134,7 @@ def contact_count(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------------------ one contact
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one contact."""
     return render_page(request, "contacts/detail.html", {"contact": _owned(request, pk)})
@@ -143,7 +142,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_create(request: HttpRequest) -> HttpResponse:
     """Show the new-contact form and create the contact."""
     form = ContactForm(request.POST if request.method == "POST" else None)
@@ -161,7 +160,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the edit form and save it, refusing to overwrite a newer version."""
     contact = _owned(request, pk)
@@ -198,7 +197,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ inline row
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the table row (GET) or save the inline editor (POST)."""
     contact = _owned(request, pk)
@@ -244,7 +243,7 @@ def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the inline editor for a row (the full edit page without htmx)."""
     contact = _owned(request, pk)
@@ -256,7 +255,7 @@ def contact_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_favourite(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark or unmark a favourite; htmx gets the button back, others go back."""
     contact = _owned(request, pk)
@@ -270,7 +269,7 @@ def contact_favourite(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ delete and undo
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm (GET) and delete (POST) one contact, offering Undo."""
     contact = _owned(request, pk)
@@ -318,6 +317,7 @@ def contact_undo(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ inline validation
 @login_required
 @require_GET
+@vary_on_htmx
 def contact_validate_email(request: HttpRequest) -> HttpResponse:
     """Say whether the typed email is valid and free (while typing)."""
     email = request.GET.get("email", "").strip()
@@ -334,15 +334,14 @@ def contact_validate_email(request: HttpRequest) -> HttpResponse:
             )
             if other is not None:
                 error = f"Already used by {other.full_name}."
-    response = render_page(
+    if not is_htmx_partial_request(request):
+        return HttpResponse(error or "OK", content_type="text/plain; charset=utf-8")
+    return render_page(
         request,
         "contacts/form.html",
         {"email_error": error, "email_checked": bool(email)},
         partial="email_feedback",
     )
-    if not is_htmx_partial_request(request):
-        response = HttpResponse(error or "OK", content_type="text/plain; charset=utf-8")
-    return response
 
 
 # ------------------------------------------------------------------------------ export
@@ -356,7 +355,7 @@ def contact_export_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an export's progress (the partial is polled until it finishes)."""
     job = get_owned_or_404(ContactExport, user=request.user, pk=pk)
@@ -383,7 +382,7 @@ def contact_export_download(request: HttpRequest, pk: int) -> FileResponse:
 # ------------------------------------------------------------------------------ import
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_import_start(request: HttpRequest) -> HttpResponse:
     """Upload a CSV to import in the background."""
     form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
@@ -407,7 +406,7 @@ def contact_import_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def contact_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an import's progress and, when done, its report."""
     job = get_owned_or_404(ContactImport, user=request.user, pk=pk)

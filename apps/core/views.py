@@ -18,15 +18,14 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
-from common.rendering import is_htmx_partial_request, render_page
+from common.rendering import is_htmx_partial_request, patch_vary_htmx, render_page, vary_on_htmx
 
 logger = logging.getLogger(__name__)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def home(request: HttpRequest) -> HttpResponse:
     """Show the landing page (signed out) or the dashboard (signed in)."""
     return render_page(request, "core/home.html")
@@ -157,7 +156,7 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
     except Exception:
         logger.exception("error page failed to render")
         response = HttpResponse(context["message"], status=status, content_type="text/plain")
-    response["Vary"] = "HX-Request"
+    patch_vary_htmx(response)
     return response
 
 
@@ -198,7 +197,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         logger.exception("unavailable page failed to render")
         response = HttpResponse(_UNAVAILABLE, status=503, content_type="text/plain")
     response["Retry-After"] = "10"
-    response["Vary"] = "HX-Request"
+    patch_vary_htmx(response)
     add_never_cache_headers(response)
     return response
 

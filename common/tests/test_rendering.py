@@ -46,6 +46,8 @@ def test_boosted_navigation_gets_the_full_page(rf):
     request = _request(rf, HX_Request="true", HX_Boosted="true")
     response = render_page(request, "tests/partial_page.html", {"items": []}, partial="results")
     assert "<h1>Full page</h1>" in response.content.decode()
+    # Both requests send HX-Request: only HX-Boosted tells a cache the page from the fragment.
+    assert {"HX-Request", "HX-Boosted"} <= {h.strip() for h in response["Vary"].split(",")}
 
 
 def test_status_is_passed_through(rf):

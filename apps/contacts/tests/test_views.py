@@ -266,7 +266,9 @@ def test_validate_email_partial(owner_client, contact, htmx):
     assert b"available" in own.content
     bad = owner_client.get(url, {"email": "nope"}, headers=htmx)
     assert b"Enter a valid email address." in bad.content
-    assert owner_client.get(url, {"email": "x@y.org", "contact": "abc"}).content == b"OK"
+    plain = owner_client.get(url, {"email": "x@y.org", "contact": "abc"})
+    assert plain.content == b"OK"
+    assert "HX-Request" in plain["Vary"]  # the same URL answers htmx with a fragment
 
 
 def test_get_never_changes_data(owner_client, contact):
