@@ -22,10 +22,6 @@ class MfaSummary:
     passkeys: list[Authenticator]
     recovery_codes_left: int | None
 
-    @property
-    def enabled(self) -> bool:
-        return self.totp or bool(self.passkeys)
-
 
 def mfa_summary(*, user: User) -> MfaSummary:
     """Return USER's second factors."""
