@@ -79,26 +79,22 @@ def test_compose_config_is_valid():
     command = _compose_command()
     if command is None:
         pytest.skip("neither `docker compose` nor docker-compose is installed")
-    env = {"PATH": "/usr/bin:/bin:/usr/local/bin", "DJANGO_SECRET_KEY": "x" * 50}
-    done = subprocess.run(
-        [*command, "-f", "docker-compose.yml", "config", "-q"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    path = {"PATH": "/usr/bin:/bin:/usr/local/bin"}
+
+    def config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, "-f", "docker-compose.yml", "config", "-q"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    done = config({**path, "DJANGO_SECRET_KEY": "x" * 50})
     assert done.returncode == 0, done.stderr
     # Refuses to start without a secret key instead of running with an empty one.
-    env.pop("DJANGO_SECRET_KEY")
-    done = subprocess.run(
-        [*command, "-f", "docker-compose.yml", "config", "-q"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = config(path)
     assert done.returncode != 0
     assert "DJANGO_SECRET_KEY" in done.stderr
 
