@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from apps.contacts.models import Contact, ContactImport
 from apps.contacts.tests.factories import ContactFactory
+from e2e.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -302,3 +303,31 @@ def test_inline_edit_conflict_shows_current_values(page, visit, ada):
     page.get_by_label("Company").press("Enter")  # a deliberate overwrite
     expect(row).to_contain_text("Mine")
     assert Contact.objects.get().company == "Mine"
+
+
+def test_row_actions_work_right_after_signing_in_through_the_form(page, visit, make_user):
+    """Signing in rotates the CSRF token; htmx must send the new one, not the first page's."""
+    user = make_user(email="fresh@example.com")
+    ada = ContactFactory(owner=user, first_name="Ada", last_name="Lovelace")
+    visit("/accounts/login/")  # the first full page load, signed out
+    page.get_by_label("Email").fill("fresh@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Contacts").click()
+    page.once("dialog", lambda d: d.accept())
+    page.locator(f"#contact-{ada.pk}").get_by_role("link", name="Delete Ada Lovelace").click()
+    expect(page.get_by_text("Deleted Ada Lovelace.")).to_be_visible()
+    assert not Contact.objects.filter(pk=ada.pk).exists()
+
+
+def test_inline_edit_error_puts_focus_on_the_invalid_field(page, visit, owner, ada):
+    grace = ContactFactory(owner=owner, first_name="Grace", last_name="Hopper", email="")
+    visit("/contacts/")
+    row = page.locator(f"#contact-{grace.pk}")
+    row.get_by_role("link", name="Edit Grace Hopper").click()
+    expect(row.get_by_label("First name")).to_be_focused()
+    row.get_by_label("Email").fill("ada@example.com")
+    row.get_by_label("Email").press("Enter")
+    expect(row.get_by_role("alert")).to_have_text("Already used by Ada Lovelace.")
+    expect(row.get_by_label("Email")).to_be_focused()  # typing goes on where the error is
+    expect(row.get_by_label("First name")).to_have_value("Grace")

@@ -60,6 +60,12 @@ class RowForm(ContactForm):
         super().__init__(*args, **kwargs)
         del self.fields["notes"]
 
+    @property
+    def focus_field(self) -> str:
+        """Return the field the editor starts in: the first invalid one, else the first."""
+        invalid = (name for name in self.fields if name != "version" and name in self.errors)
+        return next(invalid, "first_name")
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(
