@@ -77,6 +77,31 @@ class HtmxMessagesMiddleware:
         return response
 
 
+class HtmxBoostedFormMiddleware:
+    """Keep one history entry when a boosted form post re-renders its page.
+
+    htmx pushes a history entry for every boosted response, so a form that comes back with
+    errors (422) would take two Back presses to leave. Such a response replaces the entry
+    instead. Redirects (a successful post) are left alone: htmx pushes where they lead.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if (
+            htmx
+            and htmx.boosted
+            and request.method == "POST"
+            and not 300 <= response.status_code < 400
+            and not any(h in response for h in ("HX-Push-Url", "HX-Replace-Url", "HX-Location"))
+        ):
+            response["HX-Replace-Url"] = request.get_full_path()
+        return response
+
+
 class HtmxLoginRedirectMiddleware:
     """Turn a redirect to the login page into a full-page client redirect for htmx.
 

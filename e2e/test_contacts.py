@@ -232,7 +232,8 @@ def test_keyboard_only_journey(page, visit, owner, ada, check_a11y):
     expect(page.get_by_label("Search contacts")).to_be_focused()
     kb.type("lovelace")
     expect(rows(page)).to_have_count(1)
-    kb.press("Escape")  # leave the field
+    kb.press("Escape")  # leave the field, for a place where shortcuts work
+    expect(page.locator("#main")).to_be_focused()
     kb.press("j")
     expect(rows(page).first).to_have_attribute("aria-current", "true")
     kb.press("f")
@@ -331,3 +332,28 @@ def test_inline_edit_error_puts_focus_on_the_invalid_field(page, visit, owner, a
     expect(row.get_by_role("alert")).to_have_text("Already used by Ada Lovelace.")
     expect(row.get_by_label("Email")).to_be_focused()  # typing goes on where the error is
     expect(row.get_by_label("First name")).to_have_value("Grace")
+
+
+def test_j_past_the_last_row_loads_the_next_page(page, visit, owner):
+    ContactFactory.create_batch(55, owner=owner)
+    visit("/contacts/")
+    for _ in range(50):
+        page.keyboard.press("j")
+    expect(rows(page).nth(49)).to_have_attribute("aria-current", "true")
+    page.keyboard.press("j")
+    expect(rows(page)).to_have_count(55)
+    expect(rows(page).nth(50)).to_have_attribute("aria-current", "true")
+    expect(rows(page).nth(50)).to_be_focused()
+
+
+def test_failed_save_goes_on_in_the_invalid_field_and_adds_no_history(page, visit, ada):
+    visit("/contacts/")
+    page.get_by_role("link", name="New contact").click()
+    page.get_by_label("First name").fill("Augusta")
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Company").press("Enter")  # submitted from another field
+    expect(page.locator("#email-feedback")).to_contain_text("Already used by Ada Lovelace.")
+    expect(page.get_by_label("Email")).to_be_focused()
+    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    page.go_back()  # one step back leaves the form: the failed save made no history entry
+    expect(page.get_by_role("heading", name="Contacts", exact=True)).to_be_visible()

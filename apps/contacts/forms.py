@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from apps.contacts.models import (
     COMPANY_MAX,
@@ -46,6 +47,11 @@ class ContactForm(forms.Form):
                 field.widget.attrs["class"] = INPUT
         self.fields["email"].widget.attrs["autocomplete"] = "off"
         self.fields["phone"].widget.attrs["autocomplete"] = "off"
+
+    @property
+    def has_field_errors(self) -> bool:
+        """Return whether a field, not only the form as a whole, has an error to mark."""
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
 
     def data_for_service(self) -> dict[str, Any]:
         return {

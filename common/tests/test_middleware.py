@@ -69,6 +69,29 @@ def test_messages_survive_an_htmx_redirect_for_the_next_page(client):
     assert "Moved" in client.get("/message/").content.decode()
 
 
+# -- boosted form posts ---------------------------------------------------------------
+BOOSTED = {**HTMX, "HX-Boosted": "true"}
+
+
+def test_boosted_post_that_rerenders_replaces_the_history_entry(client):
+    response = client.post("/message/?step=2", headers=BOOSTED)
+    assert response["HX-Replace-Url"] == "/message/?step=2"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        ("post", "/redirect/", BOOSTED),  # success: htmx pushes where the redirect leads
+        ("get", "/message/", BOOSTED),  # a boosted link: a new entry, as a link makes
+        ("post", "/message/", HTMX),  # a partial: no history involved
+        ("post", "/message/", {}),
+    ],
+)
+def test_other_responses_leave_history_to_htmx(client, method, path, headers):
+    response = getattr(client, method)(path, headers=headers)
+    assert "HX-Replace-Url" not in response
+
+
 # -- session expiry -------------------------------------------------------------------
 def test_plain_request_to_private_page_redirects_to_login(client):
     response = client.get("/private/")

@@ -184,6 +184,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "common.middleware.HtmxMessagesMiddleware",
+    "common.middleware.HtmxBoostedFormMiddleware",
     "common.middleware.HtmxLoginRedirectMiddleware",
     "common.middleware.ApplicationErrorMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -105,7 +105,13 @@
 
   document.addEventListener("htmx:afterSettle", function (e) {
     armAll();
-    if (nothingFocused()) {
+    // A form sent back with errors (422) goes on in its first invalid field, even where htmx
+    // kept focus on the field the user submitted from.
+    var invalid = e.detail.xhr && e.detail.xhr.status === 422 &&
+      document.querySelector('[data-focus-first-field] [aria-invalid="true"]');
+    if (invalid) {
+      invalid.focus();
+    } else if (nothingFocused()) {
       var target = e.detail.target;
       var focusable = target && (target.querySelector("[autofocus], [data-focus-after-swap]") || entryField(target));
       (focusable || document.getElementById("main")).focus({ preventScroll: !!focusable });

@@ -5,7 +5,8 @@
 //  - Never fires while typing in a field (except Escape, which leaves the field).
 //  - An element inside a row ([data-row]) answers only when that row is the cursor row.
 //  - When a modal dialog is open, only elements inside it answer.
-//  - A [data-row-cursor] container gets j/k/arrow navigation and Enter to open.
+//  - A [data-row-cursor] container gets j/k/arrow navigation and Enter to open; moving
+//    past its last row clicks its [data-load-more] control.
 //  - `?` opens the help dialog, listing every shortcut declared on the page.
 (function () {
   "use strict";
@@ -71,6 +72,13 @@
     var list = rows(c);
     if (!list.length) return false;
     var i = list.indexOf(currentRow(c));
+    var more = c.querySelector("[data-load-more]");
+    if (step > 0 && i === list.length - 1 && more) {
+      // Past the last row: load the next page (the page's own code moves onto its first row).
+      more.focus({ preventScroll: true });
+      more.click();
+      return true;
+    }
     var next = i < 0 ? (step > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, i + step));
     setCursor(c, list[next]);
     return true;
@@ -174,7 +182,13 @@
         var cancel = scope.querySelector("[data-escape-action]");
         if (cancel) { e.preventDefault(); cancel.click(); return; }
       }
-      if (typing(active)) { active.blur(); e.preventDefault(); }
+      if (typing(active)) {
+        // Leave the field for a place where shortcuts work: the cursor row, else <main>.
+        e.preventDefault();
+        var list = cursorContainer();
+        var home = (list && currentRow(list)) || document.getElementById("main");
+        if (home) home.focus({ preventScroll: true }); else active.blur();
+      }
       return;
     }
     if (typing(active)) return;

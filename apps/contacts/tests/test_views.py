@@ -137,6 +137,15 @@ def test_create_bad_input_is_422_with_message(owner_client, data):
     assert not Contact.objects.exists()
 
 
+def test_create_error_summary_mentions_marked_fields_only_when_some_are(owner_client):
+    nameless = owner_client.post(reverse("contacts:create"), {"phone": "123"})
+    assert b"Give at least a name or an email address." in nameless.content
+    assert b"correct the marked fields" not in nameless.content  # nothing is marked
+    bad_email = owner_client.post(reverse("contacts:create"), {"email": "nope"})
+    assert b"correct the marked fields" in bad_email.content
+    assert b'aria-invalid="true"' in bad_email.content
+
+
 def test_create_accepts_unicode(owner_client):
     response = owner_client.post(
         reverse("contacts:create"),
