@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts import selectors, services
@@ -45,7 +45,7 @@ def _settings_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_htmx
 def account_settings(request: HttpRequest) -> HttpResponse:
     """Show every account setting on one page."""
@@ -191,7 +191,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     return render_page(request, "accounts/delete.html", {"form": form}, status=status)
 
 
-@require_GET
+@require_safe
 def account_deleted(request: HttpRequest) -> HttpResponse:
     """Confirm that the account is gone."""
     return render_page(request, "accounts/deleted.html")

@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from apps.contacts import jobs, selectors, services
@@ -84,7 +84,7 @@ def _undo_message(request: HttpRequest, trash_id: int, text: str, *, back: str) 
 
 # ------------------------------------------------------------------------------ list
 @login_required
-@require_GET
+@require_safe
 @vary_on_htmx
 def contact_list(request: HttpRequest) -> HttpResponse:
     """List, search, sort and page through the address book."""
@@ -122,7 +122,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_htmx
 def contact_count(request: HttpRequest) -> HttpResponse:
     """Count the contacts matching `q` (loaded lazily after the list renders)."""
@@ -133,7 +133,7 @@ def contact_count(request: HttpRequest) -> HttpResponse:
 
 # ------------------------------------------------------------------------------ one contact
 @login_required
-@require_GET
+@require_safe
 @vary_on_htmx
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one contact."""
@@ -242,7 +242,7 @@ def contact_row(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_htmx
 def contact_row_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the inline editor for a row (the full edit page without htmx)."""
@@ -316,7 +316,7 @@ def contact_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ------------------------------------------------------------------------------ inline validation
 @login_required
-@require_GET
+@require_safe
 @vary_on_htmx
 def contact_validate_email(request: HttpRequest) -> HttpResponse:
     """Say whether the typed email is valid and free (while typing)."""
@@ -354,7 +354,7 @@ def contact_export_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_htmx
 def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an export's progress (the partial is polled until it finishes)."""
@@ -363,7 +363,7 @@ def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def contact_export_download(request: HttpRequest, pk: int) -> FileResponse:
     """Send a finished export file to its owner only."""
     job = get_owned_or_404(ContactExport, user=request.user, pk=pk)
@@ -405,7 +405,7 @@ def contact_import_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_htmx
 def contact_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an import's progress and, when done, its report."""

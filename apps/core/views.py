@@ -17,14 +17,14 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from common.rendering import is_htmx_partial_request, patch_vary_htmx, render_page, vary_on_htmx
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 @vary_on_htmx
 def home(request: HttpRequest) -> HttpResponse:
     """Show the landing page (signed out) or the dashboard (signed in)."""
@@ -37,7 +37,7 @@ Disallow: /contacts/
 """
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60 * 60 * 24, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Tell crawlers to stay out of private areas (the smallest page through the full stack)."""
@@ -51,7 +51,7 @@ _migrations_applied = False
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Answer that the process is up; touches no database."""
     return JsonResponse({"status": "ok"})
@@ -114,7 +114,7 @@ def _check_migrations() -> str | None:
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     """Answer 200 when the database, the cache and the schema are ready, else 503."""
     checks: dict[str, str | None] = {"database": _check_database(), "cache": _check_cache()}

@@ -18,6 +18,14 @@ def test_home_for_visitors_offers_signup_and_login(client):
     assert "HX-Request" in response["Vary"]
 
 
+@pytest.mark.parametrize("path", ["/", "/healthz", "/robots.txt"])
+def test_head_is_answered_like_get(client, path):
+    """Uptime checks and link checkers send HEAD; a page that answers GET answers it too."""
+    response = client.head(path)
+    assert response.status_code == HTTPStatus.OK
+    assert response.content == b""
+
+
 def test_shell_has_htmx_config_csrf_and_no_inline_script(client):
     html = client.get("/").content.decode()
     assert 'name="htmx-config"' in html
