@@ -219,6 +219,7 @@ def test_end_another_session(page, visit, make_user, browser, base_url, check_a1
     expect(rows).to_have_count(2)
     page.get_by_role("button", name=re.compile("^End session from")).click()
     expect(rows).to_have_count(1)
+    expect(page.get_by_role("heading", name="Sessions")).to_be_focused()  # focus stays here
     expect(page.locator("#toasts")).to_contain_text("Session ended")
     check_a11y(page)
     visit("/accounts/sessions/")

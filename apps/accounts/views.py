@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -96,7 +97,14 @@ def _after_session_change(request: HttpRequest) -> HttpResponse:
         if is_htmx_partial_request(request):
             return HttpResponseClientRedirect(redirect(login_url).url)
         return redirect(login_url)
-    return _section_updated(request, "sessions")
+    return _section_updated(request, "sessions", sessions_changed=True)
+
+
+@login_required
+@require_safe
+def sessions_list(request: HttpRequest) -> HttpResponse:
+    """Send allauth's sessions page to the sessions section: one place to manage them."""
+    return redirect(reverse("account_settings") + "#sessions-section")
 
 
 @login_required

@@ -43,6 +43,17 @@ def test_end_another_session_in_place(signed_in, second_browser, user):
     assert signed_in.get(reverse("account_settings")).status_code == HTTPStatus.OK
 
 
+def test_allauths_sessions_page_leads_to_the_one_sessions_section(signed_in):
+    response = signed_in.get("/accounts/sessions/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("account_settings") + "#sessions-section"
+
+
+def test_end_buttons_name_the_session_they_end(signed_in, second_browser):
+    html = signed_in.get(reverse("account_settings")).content.decode()
+    assert "session from 10.0.0.2, SecondBrowser/1.0, last seen" in html
+
+
 def test_end_session_without_javascript_redirects_back(signed_in, second_browser, user):
     other = UserSession.objects.get(user=user, user_agent="SecondBrowser/1.0")
     response = signed_in.post(reverse("account_session_end", args=[other.pk]))
