@@ -57,19 +57,24 @@ def _apply(contact: Contact, data: Mapping[str, Any]) -> None:
             setattr(contact, name, data[name])
 
 
+def _save(contact: Contact) -> None:
+    """Save a validated CONTACT; a concurrent save that took its email first is a field error."""
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"email": ["Another contact already uses this email address."]}
+        ) from exc
+
+
 @transaction.atomic
 def contact_create(*, owner: User, data: Mapping[str, Any]) -> Contact:
     """Create a contact for OWNER from DATA (editable fields only)."""
     contact = Contact(owner=owner)
     _apply(contact, data)
     contact_validate(contact=contact)
-    try:
-        with transaction.atomic():
-            contact.save()
-    except IntegrityError as exc:  # a concurrent save took the email first
-        raise ValidationError(
-            {"email": ["Another contact already uses this email address."]}
-        ) from exc
+    _save(contact)
     return contact
 
 
@@ -90,13 +95,7 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any], version: int | 
     contact_validate(contact=current)
     current.version += 1
     current.updated_at = timezone.now()
-    try:
-        with transaction.atomic():
-            current.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"email": ["Another contact already uses this email address."]}
-        ) from exc
+    _save(current)
     return current
 
 
