@@ -322,3 +322,12 @@ def test_account_pages_in_the_dark_theme(page, visit, make_user, base_url):
     for path in ("/accounts/", "/accounts/2fa/", "/accounts/delete/", "/accounts/email/"):
         visit(path)
         expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+
+
+def test_account_navigation_to_a_section_moves_focus_there(page, visit, make_user):
+    make_user(email="navigator@example.com")
+    sign_in(page, visit, "navigator@example.com")
+    visit("/accounts/")
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Sessions").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#sessions-section")).to_be_focused()  # the next Tab starts there

@@ -96,6 +96,15 @@
     return scope && (scope.querySelector('[aria-invalid="true"]') || scope.querySelector(FIELD));
   }
 
+  // A boosted link to page#section moves focus to that section, as an in-page link does.
+  function anchored(detail) {
+    var anchor = detail.boosted && detail.pathInfo && detail.pathInfo.anchor;
+    var el = anchor && document.getElementById(anchor);
+    if (!el) return null;
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    return el;
+  }
+
   // <main> is where focus is parked after a navigation; htmx restores focus by id, so a
   // focused <main> survives a boosted swap and still means "nothing in particular".
   function nothingFocused() {
@@ -113,7 +122,7 @@
       invalid.focus();
     } else if (nothingFocused()) {
       var target = e.detail.target;
-      var focusable = target && (target.querySelector("[autofocus], [data-focus-after-swap]") || entryField(target));
+      var focusable = target && (target.querySelector("[autofocus], [data-focus-after-swap]") || entryField(target) || anchored(e.detail));
       (focusable || document.getElementById("main")).focus({ preventScroll: !!focusable });
     }
   });
