@@ -84,6 +84,18 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
+def percentile(out: str, pct: int) -> float:
+    """Return the PCT latency of wrk's "Latency Distribution" table, in ms.
+
+    Anchored to the start of a line: the "Thread Stats" lines end with percentages too
+    (e.g. "87.99%"), which an unanchored "99%" would match.
+    """
+    match = re.search(rf"^\s*{pct}%\s+(\S+)\s*$", out, re.MULTILINE)
+    if match is None:
+        raise SystemExit(f"wrk printed no {pct}% latency:\n{out}")
+    return to_ms(match.group(1))
+
+
 def wrk(
     url: str, headers: list[str], *, duration: int, connections: int
 ) -> tuple[float, float, float, int]:
@@ -107,8 +119,7 @@ def wrk(
     if "Requests/sec" not in out or "50%" not in out:
         raise SystemExit(f"wrk gave no result for {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p50, p99 = percentile(out, 50), percentile(out, 99)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = int(bad.group(1)) if bad else 0
     socket_errors = re.search(r"Socket errors: (.*)", out)

@@ -1,0 +1,41 @@
+"""scripts/bench.py reads wrk's latency table, not the percentages before it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+WRK_OUTPUT = """\
+Running 10s test @ http://127.0.0.1:8150/robots.txt
+  1 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    19.06ms    3.00ms  50.00ms   87.99%
+    Req/Sec   410.39     34.61   490.00     75.50%
+  Latency Distribution
+     50%   18.90ms
+     75%   20.12ms
+     90%   22.40ms
+     99%   31.30ms
+  4090 requests in 10.01s, 1.20MB read
+Requests/sec:    408.62
+Transfer/sec:    122.67KB
+"""
+
+
+@pytest.fixture
+def bench(monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "scripts"))
+    import bench as module  # scripts/ is not a package on sys.path
+
+    return module
+
+
+def test_percentiles_come_from_the_distribution_table(bench):
+    assert bench.percentile(WRK_OUTPUT, 50) == pytest.approx(18.9)
+    assert bench.percentile(WRK_OUTPUT, 99) == pytest.approx(31.3)
+
+
+def test_missing_percentile_is_a_clear_error(bench):
+    with pytest.raises(SystemExit, match="no 99% latency"):
+        bench.percentile("Requests/sec: 1\n", 99)
