@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from common.jobs import Job, JobStatus
+from common.storage import private_storage
+
+# JobStatus and private_storage are also imported from here (jobs, tests, migrations).
+__all__ = [
+    "Contact",
+    "ContactExport",
+    "ContactImport",
+    "DeletedContacts",
+    "DuplicateMode",
+    "JobStatus",
+    "private_storage",
+]
+
 NAME_MAX = 100
 EMAIL_MAX = 254
 PHONE_MAX = 40
 COMPANY_MAX = 150
 NOTES_MAX = 5000
-
-
-class PrivateFileSystemStorage(FileSystemStorage):
-    """A file system storage whose files have no URL."""
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Private files have no URL; serve them through an owner-checking view.")
-
-
-@functools.cache
-def private_storage() -> PrivateFileSystemStorage:
-    """Return the storage of MEDIA_ROOT/private (served only by owner-checking views)."""
-    return PrivateFileSystemStorage(location=settings.MEDIA_ROOT / "private")
 
 
 class Contact(models.Model):
@@ -106,36 +104,11 @@ class Contact(models.Model):
         return name or self.email or f"Contact #{self.pk}"
 
 
-class JobStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to start"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
-class ContactJob(models.Model):
+class ContactJob(Job):
     """Fields shared by export and import jobs: who, state and progress."""
-
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
-    processed = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (JobStatus.PENDING, JobStatus.RUNNING)
-
-    @property
-    def percent(self) -> int:
-        if self.status == JobStatus.DONE:
-            return 100
-        return min(100, int(self.processed * 100 / self.total)) if self.total else 0
 
 
 class ContactExport(ContactJob):

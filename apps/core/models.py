@@ -1,8 +1,10 @@
-"""Core models: the heartbeat each task worker writes while it is alive."""
+"""Core models: task worker heartbeats and the keys of form submissions already handled."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class WorkerHeartbeat(models.Model):
@@ -19,3 +21,24 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} on {self.hostname} (pid {self.pid})"
+
+
+class SubmissionKey(models.Model):
+    """A form submission already handled: a repeat of KEY by OWNER leads to RESULT_URL.
+
+    Makes create forms idempotent (see apps.core.idempotency): the key is inserted in the
+    same transaction as the object it created, so a double submit creates one object.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="core_submission_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.result_url}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -339,6 +340,20 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# ------------------------------------------------------------------------------
+# RETENTION (docs/retention.md): how long KIS keeps what users leave behind
+# ------------------------------------------------------------------------------
+# Enforced on read (an expired Undo or download says so) and purged by
+# `manage.py purge_expired`, which the task worker runs every RETENTION_PURGE_INTERVAL.
+RETENTION_UNDO = timedelta(seconds=env.int("KIS_RETENTION_UNDO_SECONDS", default=600))
+RETENTION_FILES = timedelta(days=env.int("KIS_RETENTION_FILES_DAYS", default=7))
+RETENTION_TASK_RESULTS = timedelta(days=env.int("KIS_RETENTION_TASK_RESULTS_DAYS", default=7))
+RETENTION_SECURITY_LOG = timedelta(days=env.int("KIS_RETENTION_SECURITY_LOG_DAYS", default=90))
+RETENTION_SUBMISSION_KEYS = timedelta(days=1)
+RETENTION_PURGE_INTERVAL = timedelta(
+    seconds=env.int("KIS_RETENTION_PURGE_INTERVAL_SECONDS", default=3600)
+)
 
 # ------------------------------------------------------------------------------
 # LOGGING
