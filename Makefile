@@ -87,6 +87,10 @@ worker: migrate ## Run the background task worker alone
 bench: setup ## Benchmark the contacts list under gunicorn + wrk (DATABASE_URL=postgres://... recommended)
 	scripts/bench $(BENCH_ARGS)
 
+.PHONY: bench-export
+bench-export: setup ## Measure the data export's memory and time at 200k contacts (BENCH_ARGS="--count N")
+	scripts/bench-export $(BENCH_ARGS)
+
 clean: ## Remove the virtualenv, node_modules and built CSS (keeps the database)
 	rm -rf $(VENV) $(NODE_DIR)/node_modules theme/static/css/dist staticfiles
 

@@ -1,4 +1,4 @@
-"""Cross-cutting middleware: request ids, htmx messages, htmx login redirects, app errors."""
+"""Cross-cutting middleware: request ids, htmx messages and redirects, errors, private pages."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_out
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
-from django.urls import resolve
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import empty
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -243,3 +245,68 @@ class HealthProbeMiddleware:
             response: HttpResponse = match.func(request, *match.args, **match.kwargs)
             return response
         return self.get_response(request)
+
+
+# Set on a request by the ``user_logged_out`` receiver; PrivateResponseMiddleware reads it.
+_LOGGED_OUT_ATTR = "_kis_logged_out"
+# Sent with the logout response: the browser drops its HTTP cache (bfcache too) and the
+# origin's web storage. Cookies are kept, so the theme preference (kis_theme) survives.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def _mark_logged_out(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    """Remember on REQUEST that it signed its user out (receiver of ``user_logged_out``)."""
+    if request is not None:
+        setattr(request, _LOGGED_OUT_ATTR, True)
+
+
+def _may_be_signed_in(request: HttpRequest) -> bool:
+    """Return True when REQUEST is a signed-in user's, loading nothing to decide.
+
+    Every page loads the user anyway; when nothing did (or loading it failed, e.g. while
+    the database is down) a session cookie counts as signed in rather than ask again.
+    """
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", user)
+    if user is not None and wrapped is not empty:
+        return bool(getattr(wrapped, "is_authenticated", False))
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def account_path_prefix() -> str | None:
+    """Return the path the account pages live under (where allauth's ``login/`` is mounted)."""
+    try:
+        login_path = reverse("account_login")
+    except NoReverseMatch:
+        return None
+    return login_path.removesuffix("login/")
+
+
+class PrivateResponseMiddleware:
+    """Keep private responses out of every cache; clear the browser's copies at logout.
+
+    A response gets ``Cache-Control: no-store, private`` when the user is signed in, when
+    the request signed them out, or when it is an account page (see
+    ``account_path_prefix``), so neither the browser's HTTP cache nor a shared cache keeps
+    it and Back after logout asks the server. The logout response also carries
+    ``Clear-Site-Data``. Static files never get here: WhiteNoise answers them earlier, so
+    they keep their long, immutable caching; so do the health probes.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        user_logged_out.connect(_mark_logged_out, dispatch_uid="common.private_responses")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        logged_out = getattr(request, _LOGGED_OUT_ATTR, False)
+        if logged_out or _may_be_signed_in(request) or self._is_account_page(request):
+            patch_cache_control(response, no_store=True, private=True)
+        if logged_out:
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
+    @staticmethod
+    def _is_account_page(request: HttpRequest) -> bool:
+        prefix = account_path_prefix()
+        return prefix is not None and request.path.startswith(prefix)

@@ -136,3 +136,25 @@ def login(page: Page, base_url: str, live_server: Any) -> Callable[[Any], Page]:
         return page
 
     return do_login
+
+
+@pytest.fixture
+def owner(make_user: Callable[..., Any], login: Callable[[Any], Page]) -> Any:
+    """Return a user signed in in the browser."""
+    user = make_user(email="owner@example.com")
+    login(user)
+    return user
+
+
+@pytest.fixture
+def ada(owner: Any) -> Any:
+    """Return a contact of the signed-in owner."""
+    from apps.contacts.tests.factories import ContactFactory
+
+    return ContactFactory(
+        owner=owner,
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@example.com",
+        company="Engines",
+    )

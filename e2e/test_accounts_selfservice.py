@@ -229,20 +229,30 @@ def test_end_another_session(page, visit, make_user, browser, base_url, check_a1
     other.close()
 
 
-def test_export_download(page, visit, make_user, check_a11y, tmp_path):
+def test_export_download(page, visit, make_user, check_a11y, run_tasks):
+    """The export is a background job: the page polls while it waits, then offers the ZIP."""
     make_user(email="exporter@example.com", name="Ex Porter")
     sign_in(page, visit, "exporter@example.com")
     visit("/accounts/")
     page.get_by_role("link", name="Export my data").first.click()
     expect(page.get_by_role("heading", name="Export my data")).to_be_visible()
     check_a11y(page)
+    page.get_by_role("button", name="Start export").click()
+    heading = page.get_by_role("heading", name=re.compile("Export #"))
+    expect(heading).to_contain_text("Waiting to start")
+    expect(page.locator("#job-status")).to_have_attribute("hx-trigger", "every 1s")
+    check_a11y(page)
+
+    run_tasks()  # django-tasks-db's own worker builds the ZIP
+    expect(heading).to_contain_text("Done", timeout=5_000)  # reached by polling, no reload
+    expect(page.locator("#job-status")).not_to_have_attribute("hx-trigger", "every 1s")
+    expect(page.get_by_text("Available until")).to_be_visible()
+    check_a11y(page)
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download ZIP").click()
+        page.get_by_role("link", name="Download ZIP").click()
     download = info.value
     assert download.suggested_filename.startswith("kis-export-")
-    path = tmp_path / "export.zip"
-    download.save_as(path)
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(download.path()) as archive:
         assert "data.json" in archive.namelist()
         assert b"Ex Porter" in archive.read("data.json")
 

@@ -5,30 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from apps.contacts.models import Contact, ContactImport
 from apps.contacts.tests.factories import ContactFactory
 from e2e.conftest import PASSWORD
-
-
-@pytest.fixture
-def owner(make_user, login):
-    user = make_user(email="owner@example.com")
-    login(user)
-    return user
-
-
-@pytest.fixture
-def ada(owner):
-    return ContactFactory(
-        owner=owner,
-        first_name="Ada",
-        last_name="Lovelace",
-        email="ada@example.com",
-        company="Engines",
-    )
 
 
 def rows(page: Page):

@@ -24,7 +24,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from pgdb import ensure_postgres_database
+from pgdb import ensure_postgres_database, seed_contacts_ensure
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -32,6 +32,7 @@ BENCH_USER = "bench@example.com"
 
 SETUP = """
 import json
+from django.conf import settings
 from django.test import Client
 from apps.contacts.models import Contact
 from apps.contacts.selectors import SORTS
@@ -45,7 +46,8 @@ ordering = SORTS["name"][1]
 qs = Contact.objects.filter(owner=user)
 deep = qs.order_by(*ordering)[int(qs.count() * 0.9)]
 print(json.dumps({{
-    "session": client.cookies["sessionid"].value,
+    "cookie": settings.SESSION_COOKIE_NAME,
+    "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
     "deep_cursor": KeysetPaginator(qs, ordering=ordering, page_size=50).cursor_for(deep),
 }}))
 """
@@ -185,39 +187,7 @@ def main() -> None:
     print(f"database: {database_url.split('@')[-1]}")
     run([PY, "manage.py", "migrate", "--noinput"], env)
     run([PY, "manage.py", "collectstatic", "--noinput"], env)
-    have = int(
-        run(
-            [
-                PY,
-                "manage.py",
-                "shell",
-                "--no-imports",
-                "-c",
-                f"from apps.contacts.models import Contact; "
-                f"print(Contact.objects.filter(owner__email={BENCH_USER!r}).count())",
-            ],
-            env,
-        ).strip()
-        or 0
-    )
-    if have < args.count:
-        print(
-            run(
-                [
-                    PY,
-                    "manage.py",
-                    "seed_contacts",
-                    "--user",
-                    BENCH_USER,
-                    "--create-user",
-                    "--count",
-                    str(args.count - have),
-                    "--seed",
-                    "1",
-                ],
-                env,
-            ).strip()
-        )
+    seed_contacts_ensure(python=PY, root=ROOT, env=env, email=BENCH_USER, count=args.count)
     # What autovacuum does after a bulk load: statistics, and the visibility map that lets
     # COUNT(*) be an index-only scan.
     if database_url.startswith("postgres"):
@@ -261,7 +231,7 @@ def main() -> None:
     )
     try:
         wait_until_up(f"{base}/healthz", gunicorn)
-        cookie = f"Cookie: sessionid={info['session']}"
+        cookie = f"Cookie: {info['cookie']}={info['session']}"
         targets = [
             # The ceiling: the smallest real view through the same middleware stack.
             Target("ceiling: /robots.txt (full stack, no DB)", "/robots.txt"),

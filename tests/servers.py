@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PORTS = range(8300, 8400)  # this project's test servers stay in this range
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+# config.settings.production names its cookies with the __Host- prefix.
+PROD_SESSION_COOKIE = "__Host-sessionid"
+PROD_CSRF_COOKIE = "__Host-csrftoken"
 
 
 def free_port(ports: range = PORTS) -> int:
@@ -185,7 +188,7 @@ class Client:
     def post(
         self, path: str, data: Mapping[str, str], headers: Mapping[str, str] | None = None
     ) -> Response:
-        token = self.cookies.get("csrftoken", "")
+        token = self.cookies.get(PROD_CSRF_COOKIE, "")
         return self.request(
             "POST",
             path,

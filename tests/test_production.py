@@ -17,6 +17,8 @@ from tests.conftest import PROD_EMAIL, PROD_PASSWORD, redis_client
 from tests.servers import (
     INLINE_SCRIPT,
     INLINE_STYLE_ATTR,
+    PROD_CSRF_COOKIE,
+    PROD_SESSION_COOKIE,
     PYTHON,
     ROOT,
     STYLE_BLOCK,
@@ -189,17 +191,23 @@ def test_pages_have_no_inline_script_or_style(prod_server):
         _check_no_inline_code(response.text, response.headers["Content-Security-Policy"], path)
 
 
-def test_cookies_are_secure_httponly_and_lax(prod_server):
+def test_cookies_are_host_only_secure_httponly_and_lax(prod_server):
     client = Client(prod_server.url)
     csrf = client.get("/accounts/login/").headers["Set-Cookie"]
-    assert "csrftoken=" in csrf
+    assert csrf.startswith(f"{PROD_CSRF_COOKIE}=")
+    assert "Path=/" in csrf
+    assert "Domain=" not in csrf
     assert "Secure" in csrf
     assert "HttpOnly" in csrf
     assert "SameSite=Lax" in csrf
     response = client.login(PROD_EMAIL, PROD_PASSWORD)
     session = next(
-        c for c in response.headers.get_all("Set-Cookie", []) if c.startswith("sessionid=")
+        c
+        for c in response.headers.get_all("Set-Cookie", [])
+        if c.startswith(f"{PROD_SESSION_COOKIE}=")
     )
+    assert "Path=/" in session
+    assert "Domain=" not in session
     assert "Secure" in session
     assert "HttpOnly" in session
     assert "SameSite=Lax" in session
@@ -242,7 +250,7 @@ def test_sessions_and_rate_limits_are_stored_in_redis(prod_server, prod_env):
     prefix = prod_env["CACHE_KEY_PREFIX"]
     client = Client(prod_server.url)
     client.login(PROD_EMAIL, PROD_PASSWORD)
-    session_key = client.cookies["sessionid"]
+    session_key = client.cookies[PROD_SESSION_COOKIE]
     assert redis.exists(f"{prefix}:1:django.contrib.sessions.cached_db{session_key}")
 
     other = Client(prod_server.url)

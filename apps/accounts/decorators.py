@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows.reauthentication import is_reauthentication_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.rendering import is_htmx_partial_request
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def fresh_login_required(view: View) -> View:
@@ -28,7 +29,7 @@ def fresh_login_required(view: View) -> View:
     guarded = reauthentication_required(view)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
             is_htmx_partial_request(request)
             and request.user.is_authenticated

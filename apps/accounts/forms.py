@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 
 from apps.users.models import User
 from apps.users.timezones import timezone_names
@@ -58,3 +61,18 @@ class AccountDeleteForm(forms.Form):
                 f'Type "{DELETE_CONFIRMATION}" exactly to confirm. Nothing was deleted.'
             )
         return value
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's signup form, as slow for a taken email as for a new one.
+
+    With ACCOUNT_PREVENT_ENUMERATION allauth answers a taken email like a new one but
+    skips creating the user, so it answered ~20x faster: the time told whether the email
+    has an account. Hashing the password as a new signup does makes both paths cost the
+    same (the way Django's ModelBackend hashes for an unknown user).
+    """
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or None)
+        return super().try_save(request)

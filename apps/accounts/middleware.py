@@ -45,12 +45,17 @@ class ThrottledUserSessionsMiddleware:
     allauth's own middleware writes to the database on every signed-in request;
     a cache key per session limits that to one write per SESSION_ACTIVITY_INTERVAL.
     New sessions are recorded at sign-in by allauth's ``user_logged_in`` receiver.
+    NUL characters are dropped from the User-Agent header first: allauth stores it as-is,
+    and PostgreSQL rejects NUL in text (the sign-in would fail with an error).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        agent = request.META.get("HTTP_USER_AGENT")
+        if isinstance(agent, str) and "\x00" in agent:
+            request.META["HTTP_USER_AGENT"] = agent.replace("\x00", "")
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
         key = getattr(session, "session_key", None)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import TYPE_CHECKING
 
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from apps.accounts.models import DETAIL_MAX, USER_AGENT_MAX, SecurityEvent
@@ -13,10 +17,25 @@ if TYPE_CHECKING:
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    """Return the client's IP address as Django sees it, or None."""
+    """Return the client's IP address as allauth sees it (proxy settings apply), or None."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        ip = get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
+    try:
+        return str(ipaddress.ip_address((ip or "").strip()))
+    except ValueError:
+        return None
+
+
+def _clean_text(value: str, *, limit: int) -> str:
+    """Return VALUE without NUL and other control characters, cut to LIMIT characters."""
+    return _CONTROL_CHARACTERS.sub("", value)[:limit]
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def security_event_record(
@@ -32,6 +51,45 @@ def security_event_record(
         user=user,
         kind=kind,
         ip=_client_ip(request),
-        user_agent=user_agent[:USER_AGENT_MAX],
-        detail=detail[:DETAIL_MAX],
+        user_agent=_clean_text(user_agent, limit=USER_AGENT_MAX),
+        detail=_clean_text(detail, limit=DETAIL_MAX),
     )
+
+
+# Checked in order: the first match names the browser (Edge and Opera also say "Chrome",
+# Chrome also says "Safari").
+_BROWSERS = (
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("Opera", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("MSIE ", "Internet Explorer"),
+    ("Trident/", "Internet Explorer"),
+)
+_SYSTEMS = (
+    ("Windows", "Windows"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+)
+_PRODUCT = re.compile(r"^([A-Za-z][\w.-]{0,40})")
+
+
+def user_agent_describe(*, user_agent: str) -> str:
+    """Return a short description of USER_AGENT, e.g. "Chrome on Linux"."""
+    browser = next((name for token, name in _BROWSERS if token in user_agent), "")
+    system = next((name for token, name in _SYSTEMS if token in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    if browser or system:
+        return browser or system
+    product = _PRODUCT.match(user_agent.strip())
+    return product.group(1) if product else "Unknown browser"

@@ -7,17 +7,16 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.usersessions.internal.flows.sessions import end_other_sessions
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -26,10 +25,16 @@ from apps.accounts import selectors, services
 from apps.accounts.decorators import fresh_login_required
 from apps.accounts.forms import AccountDeleteForm, PasskeyRenameForm, ProfileForm
 from apps.accounts.middleware import activate_user_timezone
+from apps.accounts.models import DataExport
+from common.exceptions import ApplicationError
+from common.jobs import JobStatus
+from common.pagination import InvalidCursor
 from common.permissions import get_owned_or_404
 from common.rendering import is_htmx_partial_request, render_page, vary_on_htmx
 
 SETTINGS_TEMPLATE = "accounts/settings.html"
+SECURITY_LOG_RECENT = 20  # events on the account page; the rest are on the full log
+SECURITY_LOG_PAGE_SIZE = 50
 
 
 def _settings_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
@@ -40,6 +45,12 @@ def _settings_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
         "mfa": selectors.mfa_summary(user=user),  # type: ignore[arg-type]
         "sessions": selectors.user_sessions(user=user),  # type: ignore[arg-type]
         "current_session_key": request.session.session_key,
+        # A callable: the template calls it only where it renders the log.
+        "security_events": lambda: selectors.security_events_recent(
+            user=user,  # type: ignore[arg-type]
+            limit=SECURITY_LOG_RECENT,
+        ),
+        "security_log_days": settings.RETENTION_SECURITY_LOG.days,
     }
     context.update(overrides)
     return context
@@ -127,9 +138,42 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_htmx
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     """End every session except this one."""
-    end_other_sessions(request, request.user)
+    services.sessions_end_others(request=request, user=request.user)  # type: ignore[arg-type]
     messages.success(request, "All other sessions ended.")
     return _after_session_change(request)
+
+
+@login_required
+@require_safe
+@vary_on_htmx
+def security_log(request: HttpRequest) -> HttpResponse:
+    """List the whole security log (within retention), a keyset page at a time."""
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.security_event_page(
+            user=request.user,  # type: ignore[arg-type]
+            cursor=cursor,
+            page_size=SECURITY_LOG_PAGE_SIZE,
+        )
+    except InvalidCursor:
+        if is_htmx_partial_request(request):
+            raise ApplicationError(
+                "That position in the log is no longer valid. Reload the page."
+            ) from None
+        return redirect("account_security_log")
+    next_cursor = page.next_cursor
+    next_url = ""
+    if next_cursor:
+        next_url = reverse("account_security_log") + "?" + urlencode({"cursor": next_cursor})
+    context = {
+        "page": page,
+        "cursor": cursor,
+        "next_url": next_url,
+        "security_log_days": settings.RETENTION_SECURITY_LOG.days,
+    }
+    return render_page(
+        request, "accounts/security_log.html", context, partial="rows" if cursor else None
+    )
 
 
 @login_required
@@ -166,19 +210,76 @@ def passkey_rename(request: HttpRequest, pk: int) -> HttpResponse:
     return _section_updated(request, "passkeys")
 
 
+EXPORT_TEMPLATE = "accounts/export.html"
+
+
+def _export_context(request: HttpRequest, job: DataExport | None, **extra: Any) -> dict[str, Any]:
+    return {
+        "sources": selectors.user_data_sources(),
+        "job": job,
+        "expires_at": selectors.data_export_expires_at(job=job) if job else None,
+        "expired": selectors.data_export_is_expired(job=job) if job else False,
+        "retention_days": settings.RETENTION_FILES.days,
+        **extra,
+    }
+
+
 @never_cache
 @login_required
 @fresh_login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_htmx
 def data_export(request: HttpRequest) -> HttpResponse:
-    """Explain the export (GET) and download it as a ZIP (POST)."""
-    if request.method == "GET":
-        sources = selectors.user_data_sources()
-        return render_page(request, "accounts/export.html", {"sources": sources})
-    content = services.user_export_build(user=request.user, site_name=settings.SITE_NAME)  # type: ignore[arg-type]
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="kis-export-{stamp}.zip"'
+    """Explain the export and show the latest one (GET); start one and go to it (POST)."""
+    owner = request.user
+    if request.method == "POST":
+        try:
+            job, created = services.data_export_start(owner=owner, request=request)  # type: ignore[arg-type]
+        except services.DataExportLimitReached as exc:
+            latest = selectors.data_export_latest(owner=owner)  # type: ignore[arg-type]
+            context = _export_context(request, latest, limit_message=exc.message)
+            return render_page(request, EXPORT_TEMPLATE, context, status=exc.status)
+        if not created:
+            messages.info(request, "Your export is already being prepared.")
+        return redirect("account_export_job", pk=job.pk)
+    latest = selectors.data_export_latest(owner=owner)  # type: ignore[arg-type]
+    return render_page(request, EXPORT_TEMPLATE, _export_context(request, latest), partial="status")
+
+
+@never_cache
+@login_required
+@require_safe
+@vary_on_htmx
+def data_export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one export's progress (the status partial is polled until it finishes)."""
+    job = get_owned_or_404(DataExport, user=request.user, pk=pk)
+    return render_page(request, EXPORT_TEMPLATE, _export_context(request, job), partial="status")
+
+
+@login_required
+@fresh_login_required
+@require_safe
+def data_export_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """Send a finished export's ZIP to its owner only: 404 before it is ready, 410 after."""
+    job = get_owned_or_404(DataExport, user=request.user, pk=pk)
+    if job.status != JobStatus.DONE:
+        raise Http404("This export is not ready.")
+    if selectors.data_export_is_expired(job=job) or not job.file:
+        context = _export_context(request, job)
+        return render_page(request, "accounts/export_gone.html", context, status=HTTPStatus.GONE)
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:  # purged meanwhile
+        context = _export_context(request, job, expired=True)
+        return render_page(request, "accounts/export_gone.html", context, status=HTTPStatus.GONE)
+    finished = job.finished_at or job.created_at
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"kis-export-{finished:%Y%m%d-%H%M%S}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

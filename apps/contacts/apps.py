@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
@@ -28,8 +29,8 @@ class ContactsConfig(AppConfig):
         made = contacts_seed(owner=user, count=250)
         return f"{made} contacts created"
 
-    def user_data(self, *, user: User) -> dict[str, list[dict[str, Any]]]:
-        """Return every contact, export and import USER owns, for the account export."""
+    def user_data(self, *, user: User) -> Mapping[str, Iterable[dict[str, Any]]]:
+        """Return every contact, export, import and live undo snapshot USER owns (streamed)."""
         from apps.contacts.selectors import contacts_user_data
 
         return contacts_user_data(owner=user)

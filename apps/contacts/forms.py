@@ -17,6 +17,7 @@ from apps.contacts.models import (
     DuplicateMode,
 )
 from apps.contacts.services import EDITABLE_FIELDS
+from apps.core.idempotency import SubmissionKeyField
 
 INPUT = "input input-bordered w-full"
 
@@ -43,7 +44,7 @@ class ContactForm(forms.Form):
         for name, field in self.fields.items():
             if name == "notes":
                 field.widget.attrs["class"] = "textarea textarea-bordered w-full"
-            elif name != "version":
+            elif not field.widget.is_hidden:
                 field.widget.attrs["class"] = INPUT
         self.fields["email"].widget.attrs["autocomplete"] = "off"
         self.fields["phone"].widget.attrs["autocomplete"] = "off"
@@ -57,6 +58,12 @@ class ContactForm(forms.Form):
         return {
             name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data
         }
+
+
+class ContactCreateForm(ContactForm):
+    """The new-contact form: sent twice (double click, resend, two tabs), it creates one."""
+
+    submission_key = SubmissionKeyField()
 
 
 class RowForm(ContactForm):

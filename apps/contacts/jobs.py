@@ -26,6 +26,7 @@ from apps.contacts.models import (
 )
 from apps.contacts.services import EDITABLE_FIELDS, contact_validate
 from apps.users.models import User
+from common.csvfiles import csv_writer
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def contact_export_start(*, owner: User) -> ContactExport:
     from apps.contacts.tasks import export_contacts
 
     job = ContactExport.objects.create(owner=owner)
-    transaction.on_commit(lambda: export_contacts.enqueue(job.pk))
+    transaction.on_commit(lambda: export_contacts.enqueue(job_id=job.pk, user_id=owner.pk))
     return job
 
 
@@ -96,13 +97,13 @@ def contact_export_run(*, job_id: int) -> None:
         job.save(update_fields=["status", "total"])
         with tempfile.TemporaryFile("w+b") as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            writer = csv.writer(text)
+            writer = csv_writer(text)
             writer.writerow(EXPORT_COLUMNS)
             for n, c in enumerate(
                 qs.values_list(*EDITABLE_FIELDS, "is_favourite").iterator(2000), 1
             ):
                 *fields, fav = c
-                writer.writerow([_csv_safe(v) for v in fields] + ["yes" if fav else ""])
+                writer.writerow([*fields, "yes" if fav else ""])
                 if n % PROGRESS_EVERY == 0:
                     ContactExport.objects.filter(pk=job.pk).update(processed=n)
             text.flush()
@@ -115,13 +116,6 @@ def contact_export_run(*, job_id: int) -> None:
     except Exception:
         logger.exception("contact export %s failed", job.pk)
         _finish_failed(job, "The export failed unexpectedly. Please try again.")
-
-
-def _csv_safe(value: str) -> str:
-    """Defuse spreadsheet formula injection: a leading = + - @ becomes text."""
-    if value and value[0] in "=+-@\t\r" and not value[1:].replace(" ", "").isdigit():
-        return "'" + value
-    return value
 
 
 # ------------------------------------------------------------------------------ import
@@ -198,7 +192,7 @@ def contact_import_start(
     job.save()
     from apps.contacts.tasks import import_contacts
 
-    transaction.on_commit(lambda: import_contacts.enqueue(job.pk))
+    transaction.on_commit(lambda: import_contacts.enqueue(job_id=job.pk, user_id=owner.pk))
     return job
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from apps.contacts.models import Contact, ContactExport, ContactImport, DeletedContacts
 from apps.users.models import User
@@ -101,39 +103,37 @@ CONTACT_EXPORT_FIELDS = (
 )
 
 
-def contacts_user_data(*, owner: User) -> dict[str, list[dict[str, Any]]]:
-    """Return OWNER's contacts, jobs and undo snapshots as JSON-serialisable rows.
+def contacts_user_data(*, owner: User) -> dict[str, QuerySet[Any, dict[str, Any]]]:
+    """Return OWNER's contacts, jobs and undo snapshots as querysets of dict rows.
 
-    This is what the account data export collects from this app.
+    This is what the account data export collects from this app. The export counts each
+    queryset and streams it (``.iterator()``), so 200k contacts never sit in memory.
+    Undo snapshots are included only while Undo can still use them (RETENTION_UNDO);
+    older ones are expired data on their way to being purged.
     """
-
-    def rows(qs: QuerySet[Any], fields: tuple[str, ...]) -> list[dict[str, Any]]:
-        out = []
-        for row in qs.values(*fields):
-            out.append({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()})
-        return out
-
     job_fields = ("id", "status", "processed", "total", "error", "created_at", "finished_at")
+    undo_since = timezone.now() - settings.RETENTION_UNDO
     return {
-        "contacts_contact": rows(
-            Contact.objects.filter(owner=owner).order_by("id"), CONTACT_EXPORT_FIELDS
-        ),
-        "contacts_contactexport": rows(
-            ContactExport.objects.filter(owner=owner).order_by("id"), job_fields
-        ),
-        "contacts_deletedcontacts": rows(
-            DeletedContacts.objects.filter(owner=owner).order_by("id"), ("id", "created_at", "rows")
-        ),
-        "contacts_contactimport": rows(
-            ContactImport.objects.filter(owner=owner).order_by("id"),
-            (
-                *job_fields,
-                "original_name",
-                "created_count",
-                "updated_count",
-                "skipped_count",
-                "rejected_count",
-                "rejected",
-            ),
+        "contacts_contact": Contact.objects.filter(owner=owner)
+        .order_by("id")
+        .values(*CONTACT_EXPORT_FIELDS),
+        "contacts_contactexport": ContactExport.objects.filter(owner=owner)
+        .order_by("id")
+        .values(*job_fields),
+        "contacts_deletedcontacts": DeletedContacts.objects.filter(
+            owner=owner, created_at__gte=undo_since
+        )
+        .order_by("id")
+        .values("id", "created_at", "rows"),
+        "contacts_contactimport": ContactImport.objects.filter(owner=owner)
+        .order_by("id")
+        .values(
+            *job_fields,
+            "original_name",
+            "created_count",
+            "updated_count",
+            "skipped_count",
+            "rejected_count",
+            "rejected",
         ),
     }

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.timesince import timesince
 
 from apps.contacts.models import NOTES_MAX, Contact, DeletedContacts
 from apps.contacts.selectors import CONTACT_EXPORT_FIELDS, contact_email_user
+from apps.core.idempotency import submission_claim, submission_complete
 from apps.users.models import User
 from common.exceptions import ApplicationError, ConflictError
 
 EDITABLE_FIELDS = ("first_name", "last_name", "email", "phone", "company", "notes")
-UNDO_KEEP = timedelta(hours=1)
 BULK_DELETE_MAX = 1000
 
 
@@ -69,12 +71,20 @@ def _save(contact: Contact) -> None:
 
 
 @transaction.atomic
-def contact_create(*, owner: User, data: Mapping[str, Any]) -> Contact:
-    """Create a contact for OWNER from DATA (editable fields only)."""
+def contact_create(
+    *, owner: User, data: Mapping[str, Any], submission_key: UUID | None = None
+) -> Contact:
+    """Create a contact for OWNER from DATA (editable fields only).
+
+    A SUBMISSION_KEY already used by OWNER raises AlreadySubmitted: the form was sent
+    twice, and the first submission created the contact.
+    """
+    submission_claim(owner=owner, key=submission_key)
     contact = Contact(owner=owner)
     _apply(contact, data)
     contact_validate(contact=contact)
     _save(contact)
+    submission_complete(owner=owner, key=submission_key, result_url=contact.get_absolute_url())
     return contact
 
 
@@ -129,7 +139,9 @@ def contacts_delete(*, owner: User, ids: Iterable[int]) -> DeletedContacts | Non
     contacts = list(Contact.objects.select_for_update().filter(owner=owner, pk__in=wanted))
     if not contacts:
         return None
-    DeletedContacts.objects.filter(owner=owner, created_at__lt=timezone.now() - UNDO_KEEP).delete()
+    DeletedContacts.objects.filter(
+        owner=owner, created_at__lt=timezone.now() - settings.RETENTION_UNDO
+    ).delete()
     trash = DeletedContacts.objects.create(owner=owner, rows=[_snapshot(c) for c in contacts])
     Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
     return trash
@@ -141,6 +153,12 @@ def contacts_restore(*, owner: User, trash_id: int) -> int:
     trash = DeletedContacts.objects.select_for_update().filter(owner=owner, pk=trash_id).first()
     if trash is None:
         raise ApplicationError("There is nothing to undo (it was already undone or expired).")
+    now = timezone.now()
+    if trash.created_at < now - settings.RETENTION_UNDO:
+        kept = timesince(now - settings.RETENTION_UNDO, now)
+        raise ApplicationError(
+            f"This undo has expired: deleted contacts can be restored for {kept} only."
+        )
     contacts = []
     for row in trash.rows:
         data = dict(row)

@@ -1,4 +1,8 @@
-"""Background tasks (django.tasks; run by `manage.py db_worker`)."""
+"""Background tasks (django.tasks; run by `manage.py db_worker`).
+
+Every task done for a user takes keyword arguments including ``user_id``, so deleting
+the account can find and delete its task results.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,12 @@ from apps.contacts.jobs import contact_export_run, contact_import_run
 
 
 @task
-def export_contacts(job_id: int) -> None:
-    """Write the CSV of export job JOB_ID."""
+def export_contacts(*, job_id: int, user_id: int) -> None:
+    """Write the CSV of export job JOB_ID (of user USER_ID)."""
     contact_export_run(job_id=job_id)
 
 
 @task
-def import_contacts(job_id: int) -> None:
-    """Import the CSV of import job JOB_ID."""
+def import_contacts(*, job_id: int, user_id: int) -> None:
+    """Import the CSV of import job JOB_ID (of user USER_ID)."""
     contact_import_run(job_id=job_id)

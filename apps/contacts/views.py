@@ -6,6 +6,7 @@ from http import HTTPStatus
 from typing import cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,13 +14,16 @@ from django.core.validators import validate_email
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from apps.contacts import jobs, selectors, services
-from apps.contacts.forms import ContactForm, ImportForm, RowForm
+from apps.contacts.forms import ContactCreateForm, ContactForm, ImportForm, RowForm
 from apps.contacts.models import Contact, ContactExport, ContactImport
+from apps.core.idempotency import AlreadySubmitted
 from apps.users.models import User
 from common.exceptions import ApplicationError, ConflictError
 from common.pagination import InvalidCursor
@@ -145,10 +149,17 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_htmx
 def contact_create(request: HttpRequest) -> HttpResponse:
     """Show the new-contact form and create the contact."""
-    form = ContactForm(request.POST if request.method == "POST" else None)
+    form = ContactCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_create(owner=_me(request), data=form.data_for_service())
+            contact = services.contact_create(
+                owner=_me(request),
+                data=form.data_for_service(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except AlreadySubmitted as exc:
+            messages.info(request, "This form was already sent; here is the contact it created.")
+            return redirect(exc.result_url or reverse("contacts:list"))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -369,6 +380,13 @@ def contact_export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_owned_or_404(ContactExport, user=request.user, pk=pk)
     if not job.file:
         raise Http404("Not ready.")
+    now = timezone.now()
+    if (job.finished_at or job.created_at) < now - settings.RETENTION_FILES:
+        kept = timesince(now - settings.RETENTION_FILES, now)
+        raise ApplicationError(
+            f"This export has expired: export files are kept for {kept}. Start a new export.",
+            status=HTTPStatus.GONE,
+        )
     response = FileResponse(
         job.file.open("rb"),
         as_attachment=True,

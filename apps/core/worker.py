@@ -4,7 +4,8 @@ django-tasks-db marks a task RUNNING when a worker claims it and only changes th
 when the task returns. A worker killed mid-task (OOM, SIGKILL, lost container) would
 leave it RUNNING forever. Every worker started with ``manage.py db_worker`` therefore
 writes a heartbeat; any worker (and ``manage.py recover_tasks``) marks RUNNING tasks
-whose worker has stopped beating as FAILED (or READY again with ``requeue``).
+whose worker has stopped beating as FAILED (or READY again with ``requeue``). A worker
+also runs the retention purge (apps.core.retention) every RETENTION_PURGE_INTERVAL.
 """
 
 from __future__ import annotations
@@ -98,6 +99,38 @@ def tasks_recover_stale(*, older_than: timedelta | None = None, requeue: bool = 
         )
     WorkerHeartbeat.objects.filter(last_seen__lt=limit).exclude(worker_id__in=alive).delete()
     return recovered
+
+
+class RetentionThread(threading.Thread):
+    """Run the retention purge every RETENTION_PURGE_INTERVAL (one worker per interval).
+
+    A thread of its own, so a long purge never delays the heartbeat; an error is logged
+    and retried at the next check, it never stops the worker.
+    """
+
+    def __init__(self, *, worker_id: str, check_every: float = 60.0) -> None:
+        super().__init__(name=f"retention-{worker_id}", daemon=True)
+        self.check_every = min(check_every, settings.RETENTION_PURGE_INTERVAL.total_seconds())
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        from apps.core.retention import expired_purge_if_due
+
+        try:
+            while True:
+                try:
+                    close_old_connections()
+                    expired_purge_if_due()
+                except Exception:
+                    logger.exception("retention purge failed (will retry)")
+                if self.stopped.wait(self.check_every):
+                    break
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=5)
 
 
 class HeartbeatThread(threading.Thread):

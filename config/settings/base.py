@@ -109,6 +109,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # recovery, see apps/core/worker.py) must win over django_tasks_db's own command.
 INSTALLED_APPS.remove("apps.core")
 INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "apps.core")
+# Last, as its docs ask: a FileField's file is deleted once the deletion (or replacement)
+# of its row commits (docs/decisions/0305-files-and-retention.md).
+INSTALLED_APPS.append("django_cleanup.apps.CleanupConfig")
 
 # ------------------------------------------------------------------------------
 # AUTHENTICATION
@@ -146,6 +149,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
 # Account self-service (apps.accounts; see README "Accounts" and docs/decisions/02xx).
 ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "apps.accounts.forms.SignupForm"}  # equal timing, taken or new email
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True  # "send a new code", twice at most
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True  # fix a mistyped address at the code step
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
@@ -180,6 +184,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.PrivateResponseMiddleware",  # no-store when signed in; logout clears
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -128,13 +128,8 @@
   });
   document.addEventListener("htmx:oobAfterSwap", armAll);
 
-  // htmx snapshots innerHTML for back/forward, which drops typed text: keep what was typed
-  // in search boxes (only those: never passwords or drafts into the history cache).
-  document.addEventListener("htmx:beforeHistorySave", function () {
-    document.querySelectorAll('input[type="search"]').forEach(function (input) {
-      input.setAttribute("value", input.value);
-    });
-  });
+  // No htmx history snapshots ("historyCacheSize": 0 in base.html, docs/decisions/0010):
+  // Back and Forward load the page from the server, which renders the search box from ?q=.
 
   // ---------------------------------------------------------------- theme toggle
   var THEMES = ["", "light", "dark"];  // "" = follow the system

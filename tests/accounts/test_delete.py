@@ -20,6 +20,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from apps.accounts.forms import DELETE_CONFIRMATION
+from apps.accounts.models import SecurityEvent
 from apps.users.tests.factories import PASSWORD
 from tests.accounts.conftest import age_authentication, password_login
 
@@ -111,8 +112,12 @@ def test_delete_removes_every_row_of_the_user_and_nothing_else(signed_in, rich_u
         "users.User_groups:user",
         "sessions.Session",
         "django_tasks_db.DBTaskResult",
+        "accounts.SecurityEvent:user",
     ):
         assert expected in populated, (expected, before)
+    user_id = rich_user.pk
+    others_events = SecurityEvent.objects.filter(user=other_user).count()
+    assert others_events  # the stranger's sign-in
 
     page = signed_in.get(reverse("account_delete"))
     assert page.status_code == HTTPStatus.OK
@@ -123,6 +128,8 @@ def test_delete_removes_every_row_of_the_user_and_nothing_else(signed_in, rich_u
     after = {table: n for table, n in rows_of(rich_user).items() if n}
     assert after == {}, after
     assert rows_of(other_user) == others_before
+    assert not SecurityEvent.objects.filter(user_id=user_id).exists()
+    assert SecurityEvent.objects.filter(user=other_user).count() == others_events
     assert stranger.get(reverse("account_settings")).status_code == HTTPStatus.OK
 
     # Signed out, told so, and the old password no longer works.

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from apps.users.tests.factories import PASSWORD
@@ -161,3 +162,34 @@ def test_logout_needs_post(signed_in):
     assert signed_in.get(reverse("account_settings")).status_code == HTTPStatus.OK
     signed_in.post(reverse("account_logout"))
     assert signed_in.get(reverse("account_settings")).status_code == HTTPStatus.FOUND
+
+
+def _hashes_during_signup(client, email, monkeypatch):
+    """Return how many passwords were hashed while signing up EMAIL."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = type(get_hasher())
+    calls = []
+    real = hasher.encode
+
+    def counting(self, *args, **kwargs):
+        calls.append(args)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(hasher, "encode", counting)
+    response = _signup(client, email=email)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("account_email_verification_sent")
+    return len(calls)
+
+
+def test_signup_does_the_same_work_for_a_taken_email_as_for_a_new_one(client, user, monkeypatch):
+    """The response time must not tell whether an email has an account (no enumeration).
+
+    Hashing dominates a signup's time (hundreds of ms with the production hasher), so
+    both paths hash the password exactly once; scripts/bench_signup.py measures the time.
+    """
+    new = _hashes_during_signup(Client(), "brand-new@example.com", monkeypatch)
+    taken = _hashes_during_signup(Client(), user.email, monkeypatch)
+    assert new == taken == 1
+    assert get_user_model().objects.filter(email=user.email).count() == 1

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import strip_tags
+
+from apps.accounts.security import user_agent_describe
 
 register = template.Library()
 
@@ -23,3 +26,15 @@ def has_text(value: Any) -> bool:
     """Return True when rendered slot content VALUE (a string or list of them) shows any text."""
     text = "".join(value) if isinstance(value, (list, tuple)) else str(value or "")
     return bool(strip_tags(text).strip())
+
+
+@register.filter
+def device(user_agent: str | None) -> str:
+    """Describe a User-Agent header briefly, e.g. "Firefox on Windows"."""
+    return user_agent_describe(user_agent=user_agent or "")
+
+
+@register.filter(expects_localtime=True)
+def iso_seconds(value: datetime | None) -> str:
+    """Format VALUE as ISO 8601 to the second, in the active time zone (for ``<time>``)."""
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else ""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 
 from apps.contacts.models import Contact, DeletedContacts
@@ -117,6 +119,53 @@ def test_create_success_and_failure(owner_client, owner, contact):
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert b"Already used by Ada Lovelace." in response.content
     assert b'value="Typed"' in response.content  # nothing lost
+
+
+def _submission_key(client) -> str:
+    """Return the submission key of a freshly shown new-contact form."""
+    page = client.get(reverse("contacts:create")).content.decode()
+    match = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page)
+    assert match, "the new-contact form carries no submission key"
+    return match.group(1)
+
+
+def test_create_sent_twice_creates_one_contact(owner_client, owner):
+    """A double submit of the same form (no email to collide on) creates one contact."""
+    key = _submission_key(owner_client)
+    data = {"first_name": "Twice", "submission_key": key}
+    first = owner_client.post(reverse("contacts:create"), data)
+    second = owner_client.post(reverse("contacts:create"), data)
+    created = Contact.objects.get(owner=owner, first_name="Twice")
+    assert first["Location"] == second["Location"] == created.get_absolute_url()
+    assert Contact.objects.filter(owner=owner, first_name="Twice").count() == 1
+    # A new form is a new submission: the same values again make a second contact.
+    again = {"first_name": "Twice", "submission_key": _submission_key(owner_client)}
+    assert _submission_key(owner_client) != key
+    owner_client.post(reverse("contacts:create"), again)
+    assert Contact.objects.filter(owner=owner, first_name="Twice").count() == 2
+
+
+def test_create_that_failed_can_be_corrected_and_sent_with_the_same_key(owner_client, owner):
+    key = _submission_key(owner_client)
+    bad = owner_client.post(reverse("contacts:create"), {"email": "nope", "submission_key": key})
+    assert bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert f'value="{key}"'.encode() in bad.content  # the re-rendered form keeps its key
+    good = owner_client.post(
+        reverse("contacts:create"), {"email": "fixed@example.com", "submission_key": key}
+    )
+    assert good.status_code == HTTPStatus.FOUND
+    assert Contact.objects.filter(owner=owner, email="fixed@example.com").count() == 1
+
+
+def test_submission_keys_are_per_user(owner_client, owner, other_user):
+    """Another user's key neither blocks nor reveals anything."""
+    key = _submission_key(owner_client)
+    other = Client()
+    other.force_login(other_user)
+    other.post(reverse("contacts:create"), {"first_name": "Theirs", "submission_key": key})
+    owner_client.post(reverse("contacts:create"), {"first_name": "Mine", "submission_key": key})
+    assert Contact.objects.filter(owner=owner, first_name="Mine").count() == 1
+    assert Contact.objects.filter(owner=other_user, first_name="Theirs").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,20 @@ from typing import Any
 
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from apps.core.worker import HeartbeatThread, tasks_recover_stale, worker_forget, worker_heartbeat
+from apps.core.worker import (
+    HeartbeatThread,
+    RetentionThread,
+    tasks_recover_stale,
+    worker_forget,
+    worker_heartbeat,
+)
 
 
 class Command(DBWorkerCommand):
     help = (
         "Run a database background worker. It writes a heartbeat and marks tasks left "
-        "RUNNING by dead workers as failed (see docs/deployment.md)."
+        "RUNNING by dead workers as failed (see docs/deployment.md), and purges expired "
+        "data every RETENTION_PURGE_INTERVAL (docs/retention.md)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,8 +30,11 @@ class Command(DBWorkerCommand):
             self.stderr.write(f"Recovered {recovered} task(s) left running by dead workers.")
         beat = HeartbeatThread(worker_id=worker_id)
         beat.start()
+        purge = RetentionThread(worker_id=worker_id)
+        purge.start()
         try:
             super().handle(*args, **options)
         finally:
+            purge.stop()
             beat.stop()
             worker_forget(worker_id=worker_id)
