@@ -17,8 +17,10 @@ from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.cache import patch_cache_control
-from django.utils.functional import empty
+from django.utils.functional import cached_property, empty
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+from django_htmx.middleware import HtmxMiddleware as BaseHtmxMiddleware
 
 from common.exceptions import ApplicationError
 from common.logging import request_id_var
@@ -102,6 +104,36 @@ class HtmxBoostedFormMiddleware:
         ):
             response["HX-Replace-Url"] = request.get_full_path()
         return response
+
+
+class SafeHtmxDetails(HtmxDetails):
+    """django-htmx's ``request.htmx``, reading an unparseable ``HX-Current-URL`` as absent.
+
+    django-htmx splits the header with ``urlsplit``, which raises ``ValueError`` for a value
+    like ``http://[`` (an unclosed IPv6 host); every reader of ``current_url_abs_path``
+    (login redirects, fresh-login redirects, "back" links) would answer 500.
+    """
+
+    @cached_property
+    def current_url_abs_path(self) -> str | None:
+        try:
+            return HtmxDetails.current_url_abs_path.func(self)  # type: ignore[attr-defined]
+        except ValueError:
+            return None
+
+
+class HtmxMiddleware(BaseHtmxMiddleware):
+    """django-htmx's middleware, with ``request.htmx`` as a ``SafeHtmxDetails``."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.async_mode:
+            return self.__acall__(request)  # type: ignore[return-value]
+        request.htmx = SafeHtmxDetails(request)  # type: ignore[attr-defined]
+        return self.get_response(request)  # type: ignore[return-value]
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        request.htmx = SafeHtmxDetails(request)  # type: ignore[attr-defined]
+        return await self.get_response(request)  # type: ignore[misc]
 
 
 class HtmxLoginRedirectMiddleware:

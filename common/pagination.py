@@ -10,16 +10,72 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import datetime
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Any, NoReturn, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import F, Lookup, Model, Q, QuerySet
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DecimalField,
+    F,
+    FloatField,
+    IntegerField,
+    Lookup,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+    UUIDField,
+)
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.utils import timezone
+
+from common.text import has_unstorable_chars
 
 M = TypeVar("M", bound=Model)
+
+CURSOR_MAX = 8192  # characters; a cursor of long names is a few hundred
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _no_constant(name: str) -> NoReturn:
+    """Refuse JSON's NaN, Infinity and -Infinity (json.loads accepts them by default)."""
+    raise ValueError(f"{name} is not allowed in a cursor")
+
+
+def _json_types(field: Any) -> tuple[type, ...]:
+    """Return the JSON types ``_encode`` writes for FIELD's values."""
+    if isinstance(field, IntegerField):
+        return (int,)
+    if isinstance(field, BooleanField):
+        return (bool,)
+    if isinstance(field, FloatField):
+        return (int, float)
+    if isinstance(field, (CharField, TextField, DateField, DecimalField, UUIDField)):
+        return (str,)  # text, and what json.dumps(default=str) makes of dates, decimals, UUIDs
+    return (str, int, float)
+
+
+def _check_storable(value: Any) -> None:
+    """Raise ValueError when VALUE would fail on its way into a query."""
+    if isinstance(value, datetime.datetime):
+        if settings.USE_TZ and timezone.is_naive(value):
+            raise ValueError("naive datetime")
+        value.astimezone(datetime.UTC)  # what the database gets; OverflowError near year 1/9999
+    elif (isinstance(value, float) and not math.isfinite(value)) or (
+        isinstance(value, Decimal) and not value.is_finite()
+    ):
+        raise ValueError("not finite")
 
 
 class InvalidCursor(ValueError):
@@ -68,10 +124,20 @@ class KeysetPaginator[M: Model]:
         return getattr(obj, getattr(field, "attname", name))
 
     def _decode(self, cursor: str) -> list[Any]:
+        """Return CURSOR's values, each checked against its ordering field's type.
+
+        Raises InvalidCursor for anything this paginator could not have made: a cursor
+        that is not base64 JSON, has the wrong length, or holds a value of the wrong type
+        or out of its column's range (so a hand-made cursor never reaches the database).
+        """
+        if len(cursor) > CURSOR_MAX:
+            raise InvalidCursor("Cursor is too long.")
         try:
             padded = cursor + "=" * (-len(cursor) % 4)
-            values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+            values = json.loads(
+                base64.urlsafe_b64decode(padded.encode("ascii")), parse_constant=_no_constant
+            )
+        except (binascii.Error, ValueError, RecursionError) as exc:
             raise InvalidCursor("Malformed cursor.") from exc
         if not isinstance(values, list) or len(values) != len(self._fields):
             raise InvalidCursor("Cursor does not match this ordering.")
@@ -79,11 +145,35 @@ class KeysetPaginator[M: Model]:
         decoded = []
         for name, value in zip(self._fields, values, strict=True):
             field = model._meta.pk if name == "pk" else self._get_field(model, name)
-            try:
-                decoded.append(field.to_python(value))
-            except ValidationError as exc:
-                raise InvalidCursor("Cursor value has the wrong type.") from exc
+            decoded.append(self._checked(field, value))
         return decoded
+
+    def _checked(self, field: Any, value: Any) -> Any:
+        """Return VALUE as FIELD's Python value, or raise InvalidCursor when it cannot be one."""
+        target = field.target_field if field.is_relation else field
+        if isinstance(value, str) and has_unstorable_chars(value):
+            raise InvalidCursor("Cursor value holds characters a database cannot store.")
+        if type(value) not in _json_types(target):  # exact: a bool is not an int here
+            raise InvalidCursor("Cursor value has the wrong type.")
+        if isinstance(target, IntegerField):
+            low, high = self._int_range(target)
+            if not low <= value <= high:
+                raise InvalidCursor("Cursor value is out of range.")
+            return value
+        try:
+            python = target.to_python(value)
+            _check_storable(python)
+        except (ValidationError, TypeError, ValueError, OverflowError) as exc:
+            raise InvalidCursor("Cursor value has the wrong type.") from exc
+        return python
+
+    def _int_range(self, field: IntegerField[Any, Any]) -> tuple[int, int]:
+        low, high = None, None
+        with contextlib.suppress(KeyError):
+            low, high = connections[self.queryset.db].ops.integer_field_range(
+                field.get_internal_type()
+            )
+        return (INT64_MIN if low is None else low, INT64_MAX if high is None else high)
 
     @staticmethod
     def _get_field(model: type[Model], name: str) -> Any:

@@ -60,6 +60,12 @@ logconfig_dict = {
     "root": {"handlers": ["error"], "level": "INFO"},
     "loggers": {
         "gunicorn.error": {"handlers": ["error"], "level": loglevel.upper(), "propagate": False},
-        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        # With a logconfig_dict gunicorn always writes its access log: keep it quiet
+        # unless asked for, or every request is logged twice.
+        "gunicorn.access": {
+            "handlers": ["access"] if accesslog else [],
+            "level": "INFO" if accesslog else "CRITICAL",
+            "propagate": False,
+        },
     },
 }

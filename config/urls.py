@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.accounts.mailfailure import include_mail_failure_safe
 from apps.core import views as core_views
 
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("accounts/", include("apps.accounts.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include_mail_failure_safe("allauth.urls")),  # SMTP down: "try again"
     path("contacts/", include("apps.contacts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

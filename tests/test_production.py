@@ -91,7 +91,7 @@ def test_redis_backs_the_cache_and_sessions(prod_env):
     )
     done = _run_settings(prod_env, code)
     assert done.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "common.cache.ResilientRedisCache",  # Django's RedisCache, degrading (ADR 0307)
         "django.contrib.sessions.backends.cached_db",
     ]
 

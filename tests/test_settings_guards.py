@@ -19,7 +19,7 @@ def _run(settings_module: str, probe: str = PROBE, **env: str) -> subprocess.Com
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SENTRY_"))
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SENTRY_", "EMAIL_URL"))
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
     return subprocess.run(
@@ -55,11 +55,23 @@ def test_production_refuses_blank_values():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_email_url():
+    result = _run(
+        "config.settings.production",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="kis.example.com",
+        EMAIL_URL="",
+    )
+    assert result.returncode != 0
+    assert "EMAIL_URL must be set" in result.stderr
+
+
 def test_production_starts_when_configured():
     result = _run(
         "config.settings.production",
         DJANGO_SECRET_KEY="x" * 50,
         DJANGO_ALLOWED_HOSTS="kis.example.com",
+        EMAIL_URL="smtp://127.0.0.1:1025",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -74,7 +86,13 @@ def test_production_logs_json_lines_and_local_logs_text(module, expected):
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.LOGGING['handlers']['console']['formatter'])"
     )
-    result = _run(module, probe, DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="kis.example.com")
+    result = _run(
+        module,
+        probe,
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="kis.example.com",
+        EMAIL_URL="smtp://127.0.0.1:1025",
+    )
     assert result.stdout.strip() == expected, result.stderr
 
 
@@ -90,7 +108,8 @@ def test_database_url_selects_postgresql_with_the_pool():
         "db = settings.DATABASES['default']; print(db['ENGINE'], 'pool' in db['OPTIONS'])"
     )
     result = _run("config.settings.local", probe, DATABASE_URL="postgres://kis@db.example:5432/kis")
-    assert result.stdout.split() == ["django.db.backends.postgresql", "True"], result.stderr
+    # Django's backend, failing fast while the database is down (ADR 0306).
+    assert result.stdout.split() == ["common.db.postgresql", "True"], result.stderr
 
 
 def test_test_settings_are_fast():

@@ -1,14 +1,25 @@
-"""allauth adapter: every account email gets an HTML part next to its text part."""
+"""allauth adapter: HTML mail parts, a clear error when mail cannot be sent."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+
+MAIL_NOT_SENT = "We could not send the email right now. Please try again in a few minutes."
+
+
+class MailNotSentError(Exception):
+    """An account email could not be handed to the mail server (SMTP down, refused)."""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -47,3 +58,40 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             msg.attach_alternative(html, "text/html")
         return msg
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Send the email; raise MailNotSentError when the mail server cannot take it.
+
+        apps.accounts.middleware.MailFailureMiddleware then undoes the request and
+        tells the user to try again.
+        """
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (OSError, smtplib.SMTPException) as exc:
+            logger.error(
+                "account email not sent: %s: %s",
+                type(exc).__name__,
+                exc,
+                extra={"template": template_prefix},
+            )
+            if template_prefix.startswith("account/email/email_confirmation"):
+                # The code never arrived: let the user ask again at once, not in 3 minutes.
+                ratelimit.clear(self.request, action="confirm_email", key=email.lower())
+            raise MailNotSentError(MAIL_NOT_SENT) from exc
+
+    def send_notification_mail(
+        self,
+        template_prefix: str,
+        user: Any,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
+    ) -> None:
+        """Send a security notification if the mail server takes it; never block the change.
+
+        The change the user made (password, email address, ...) stands; only the
+        note about it is lost, and the failure is logged.
+        """
+        try:
+            super().send_notification_mail(template_prefix, user, context, email)
+        except MailNotSentError:
+            logger.warning("security notification not sent", extra={"template": template_prefix})

@@ -36,7 +36,7 @@ from apps.accounts.selectors import (
 )
 from common.csvfiles import csv_writer
 from common.exceptions import ApplicationError
-from common.jobs import JobStatus
+from common.jobs import JobStatus, job_reconcile
 
 if TYPE_CHECKING:
     from apps.users.models import User
@@ -139,7 +139,7 @@ def data_export_start(
     # Lock the user row so two concurrent requests cannot both start an export.
     list(get_user_model().objects.select_for_update().filter(pk=owner.pk).values_list("pk"))
     active = data_export_active(owner=owner)
-    if active is not None:
+    if active is not None and job_reconcile(active).is_active:
         return active, False
     since = timezone.now() - DATA_EXPORT_WINDOW
     if data_export_started_count(owner=owner, since=since) >= DATA_EXPORT_MAX_STARTED:

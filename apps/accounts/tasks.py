@@ -9,9 +9,13 @@ from __future__ import annotations
 from django.tasks import task
 
 from apps.accounts.services import data_export_run
+from common.jobs import job_task
 
 
 @task
 def export_user_data(*, job_id: int, user_id: int) -> None:
     """Build the personal-data ZIP of export job JOB_ID (of user USER_ID)."""
     data_export_run(job_id=job_id)
+
+
+job_task(export_user_data, model="accounts.DataExport")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("export/", views.data_export, name="account_export"),
     path("export/<int:pk>/", views.data_export_job, name="account_export_job"),
     path("export/<int:pk>/download/", views.data_export_download, name="account_export_download"),
+    path("export/<int:pk>/retry/", views.data_export_retry, name="account_export_retry"),
     path("delete/", views.account_delete, name="account_delete"),
     path("deleted/", views.account_deleted, name="account_deleted"),
 ]

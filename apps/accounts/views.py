@@ -26,8 +26,9 @@ from apps.accounts.decorators import fresh_login_required
 from apps.accounts.forms import AccountDeleteForm, PasskeyRenameForm, ProfileForm
 from apps.accounts.middleware import activate_user_timezone
 from apps.accounts.models import DataExport
+from common.downloads import FileGone, private_file_response
 from common.exceptions import ApplicationError
-from common.jobs import JobStatus
+from common.jobs import JobStatus, job_reconcile, job_retry
 from common.pagination import InvalidCursor
 from common.permissions import get_owned_or_404
 from common.rendering import is_htmx_partial_request, render_page, vary_on_htmx
@@ -252,8 +253,17 @@ def data_export(request: HttpRequest) -> HttpResponse:
 @vary_on_htmx
 def data_export_job(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one export's progress (the status partial is polled until it finishes)."""
-    job = get_owned_or_404(DataExport, user=request.user, pk=pk)
+    job = job_reconcile(get_owned_or_404(DataExport, user=request.user, pk=pk))
     return render_page(request, EXPORT_TEMPLATE, _export_context(request, job), partial="status")
+
+
+@login_required
+@fresh_login_required
+@require_POST
+def data_export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed export again, from scratch (it does not count as a new export)."""
+    job_retry(get_owned_or_404(DataExport, user=request.user, pk=pk))
+    return redirect("account_export_job", pk=pk)
 
 
 @login_required
@@ -267,20 +277,16 @@ def data_export_download(request: HttpRequest, pk: int) -> HttpResponse | FileRe
     if selectors.data_export_is_expired(job=job) or not job.file:
         context = _export_context(request, job)
         return render_page(request, "accounts/export_gone.html", context, status=HTTPStatus.GONE)
+    finished = job.finished_at or job.created_at
     try:
-        handle = job.file.open("rb")
-    except FileNotFoundError:  # purged meanwhile
+        return private_file_response(
+            job.file,
+            filename=f"kis-export-{finished:%Y%m%d-%H%M%S}.zip",
+            content_type="application/zip",
+        )
+    except FileGone:  # purged meanwhile
         context = _export_context(request, job, expired=True)
         return render_page(request, "accounts/export_gone.html", context, status=HTTPStatus.GONE)
-    finished = job.finished_at or job.created_at
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"kis-export-{finished:%Y%m%d-%H%M%S}.zip",
-        content_type="application/zip",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @never_cache

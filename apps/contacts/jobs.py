@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -27,6 +28,8 @@ from apps.contacts.models import (
 from apps.contacts.services import EDITABLE_FIELDS, contact_validate
 from apps.users.models import User
 from common.csvfiles import csv_writer
+from common.jobs import Job
+from common.text import strip_control_chars
 
 logger = logging.getLogger(__name__)
 
@@ -119,19 +122,39 @@ def contact_export_run(*, job_id: int) -> None:
 
 
 # ------------------------------------------------------------------------------ import
+def _binary() -> ImportFileError:
+    return ImportFileError(
+        "This does not look like a CSV text file (it contains binary data). "
+        "Export your spreadsheet as “CSV UTF-8” and upload that."
+    )
+
+
 def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(
-            "This does not look like a CSV text file (it contains binary data). "
-            "Export your spreadsheet as “CSV UTF-8” and upload that."
-        )
+    """Return DATA as text: UTF-8 with or without a BOM, or UTF-16 (LE or BE) with a BOM.
+
+    Excel writes UTF-16 with a BOM for "Unicode Text"; without a BOM, a NUL in the first
+    4 KiB means binary data. A NUL further on is left to the rows (each one is reported).
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, label = "utf-16", "UTF-16"  # the BOM gives the byte order; decoding drops it
+    elif b"\x00" in data[:4096]:
+        raise _binary()
+    else:
+        encoding, label = "utf-8-sig", "UTF-8"
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            f"The file is not UTF-8 text (unreadable byte at position {exc.start}). "
+            f"The file is not {label} text (unreadable byte at position {exc.start}). "
             "Save it as “CSV UTF-8” and upload it again."
         ) from exc
+    if "\x00" in text[:4096]:
+        raise _binary()
+    return text
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes"
 
 
 def _header_map(header: list[str]) -> dict[int, str]:
@@ -151,7 +174,10 @@ def _header_map(header: list[str]) -> dict[int, str]:
 
 
 def _rows(text: str) -> tuple[dict[int, str], Any]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first_line = text.partition("\n")[0]
+    # Excel's "Unicode Text" (UTF-16) separates columns with tabs.
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -171,29 +197,48 @@ def contact_import_start(
     """
     if duplicates not in DuplicateMode.values:
         raise ValidationError({"duplicates": ["Choose whether to skip or update duplicates."]})
+    limit = f"{_size(IMPORT_MAX_BYTES)} ({IMPORT_MAX_BYTES / 1024 / 1024:g} MB)"
     if upload.size and upload.size > IMPORT_MAX_BYTES:
         raise ValidationError(
-            {
-                "file": [
-                    f"The file is too large ({upload.size // 1024 // 1024} MB); the limit is "
-                    f"{IMPORT_MAX_BYTES // 1024 // 1024} MB."
-                ]
-            }
+            {"file": [f"The file is too large ({_size(upload.size)}); the limit is {limit}."]}
         )
     data = upload.read(IMPORT_MAX_BYTES + 1)
     if len(data) > IMPORT_MAX_BYTES:
-        raise ValidationError({"file": ["The file is too large."]})
+        raise ValidationError(
+            {
+                "file": [
+                    f"The file is too large (over {_size(IMPORT_MAX_BYTES)}); the limit is {limit}."
+                ]
+            }
+        )
     try:
         _rows(_decode(data))
     except ImportFileError as exc:
         raise ValidationError({"file": [str(exc)]}) from exc
-    job = ContactImport(owner=owner, duplicates=duplicates, original_name=(upload.name or "")[:255])
+    job = ContactImport(
+        owner=owner,
+        duplicates=duplicates,
+        original_name=strip_control_chars(upload.name or "")[:255],
+    )
     job.file.save("upload.csv", ContentFile(data), save=False)
     job.save()
     from apps.contacts.tasks import import_contacts
 
     transaction.on_commit(lambda: import_contacts.enqueue(job_id=job.pk, user_id=owner.pk))
     return job
+
+
+def contact_import_reset(job: Job) -> None:
+    """Make failed import JOB pending again; its run resumes after the last saved batch.
+
+    Each batch of new contacts is saved in one transaction with the progress and the
+    counts, so ``processed`` says how many rows are fully done: the retry skips them
+    (no contact is created twice) and reads the rest. Updates after that point were
+    possibly applied already; applying them again gives the same result.
+    """
+    ContactImport.objects.filter(pk=job.pk).update(
+        status=JobStatus.PENDING, error="", finished_at=None
+    )
 
 
 def _row_data(row: list[str], mapping: dict[int, str]) -> dict[str, str]:
@@ -243,7 +288,7 @@ class _Importer:
             .values_list("key", "id")
         )
         self.seen_in_file: set[str] = set()
-        self.rejected: list[dict[str, Any]] = []
+        self.rejected: list[dict[str, Any]] = list(job.rejected)  # kept from a resumed run
         self.pending: list[Contact] = []
 
     def reject(self, line: int, reason: str) -> None:
@@ -315,6 +360,9 @@ def _import(job: ContactImport) -> None:
     job.total = max(0, text.count("\n") - 1 + (0 if text.endswith("\n") else 1))
     job.save(update_fields=["status", "total"])
     importer = _Importer(job)
+    for _ in range(job.processed):  # a retry: these rows were saved by the failed run
+        if next(reader, None) is None:
+            break
     while True:
         try:
             row = next(reader, None)

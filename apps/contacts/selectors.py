@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.contacts.models import Contact, ContactExport, ContactImport, DeletedContacts
 from apps.users.models import User
 from common.pagination import KeysetPage, KeysetPaginator
+from common.text import has_unstorable_chars, strip_control_chars
 
 PAGE_SIZE = 50
 SEARCH_MAX = 100
@@ -26,8 +27,12 @@ DEFAULT_SORT = "name"
 
 
 def normalise_query(query: str | None) -> str:
-    """Return QUERY trimmed, lower-cased and cut to a sane length."""
-    return " ".join((query or "").split())[:SEARCH_MAX].lower()
+    """Return QUERY without control characters, trimmed, lower-cased and cut to a sane length.
+
+    A NUL (or another control character, or a lone surrogate) is dropped, not turned into a
+    space: ``Love\x00lace`` searches for ``lovelace``. Tabs and newlines separate words.
+    """
+    return " ".join(strip_control_chars(query or "").split())[:SEARCH_MAX].lower()
 
 
 def normalise_sort(sort: str | None) -> str:
@@ -71,8 +76,8 @@ def contact_count(*, owner: User, query: str = "") -> int:
 def contact_email_user(*, owner: User, email: str, exclude_id: int | None = None) -> Contact | None:
     """Return OWNER's contact that already uses EMAIL (any case), other than EXCLUDE_ID."""
     email = (email or "").strip()
-    if not email:
-        return None
+    if not email or has_unstorable_chars(email):
+        return None  # no stored email holds a NUL (forms and services refuse them)
     qs = Contact.objects.filter(owner=owner, email__iexact=email)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)

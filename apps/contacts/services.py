@@ -18,6 +18,7 @@ from apps.contacts.selectors import CONTACT_EXPORT_FIELDS, contact_email_user
 from apps.core.idempotency import submission_claim, submission_complete
 from apps.users.models import User
 from common.exceptions import ApplicationError, ConflictError
+from common.text import has_unstorable_chars
 
 EDITABLE_FIELDS = ("first_name", "last_name", "email", "phone", "company", "notes")
 BULK_DELETE_MAX = 1000
@@ -39,6 +40,10 @@ def contact_validate(*, contact: Contact, check_email: bool = True) -> None:
         contact.full_clean(exclude=["owner"], validate_constraints=False)
     except ValidationError as exc:
         errors = exc.message_dict
+    for name in EDITABLE_FIELDS:
+        if has_unstorable_chars(getattr(contact, name)):
+            # What forms.CharField says; an import or an API caller gets it per field.
+            errors[name] = ["Null characters are not allowed."]
     if len(contact.notes) > NOTES_MAX:
         errors["notes"] = [
             f"Keep notes under {NOTES_MAX} characters (they are {len(contact.notes)})."

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from apps.contacts.jobs import contact_export_run, contact_import_run
+from apps.contacts.jobs import contact_export_run, contact_import_reset, contact_import_run
+from common.jobs import job_task
 
 
 @task
@@ -17,7 +18,13 @@ def export_contacts(*, job_id: int, user_id: int) -> None:
     contact_export_run(job_id=job_id)
 
 
+job_task(export_contacts, model="contacts.ContactExport")
+
+
 @task
 def import_contacts(*, job_id: int, user_id: int) -> None:
     """Import the CSV of import job JOB_ID (of user USER_ID)."""
     contact_import_run(job_id=job_id)
+
+
+job_task(import_contacts, model="contacts.ContactImport", reset=contact_import_reset)

@@ -11,11 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
@@ -25,10 +24,14 @@ from apps.contacts.forms import ContactCreateForm, ContactForm, ImportForm, RowF
 from apps.contacts.models import Contact, ContactExport, ContactImport
 from apps.core.idempotency import AlreadySubmitted
 from apps.users.models import User
+from common.downloads import private_file_response
 from common.exceptions import ApplicationError, ConflictError
+from common.jobs import job_reconcile, job_retry
 from common.pagination import InvalidCursor
 from common.permissions import get_owned_or_404
+from common.redirects import redirect_to_next, safe_next_url
 from common.rendering import is_htmx_partial_request, render_page, vary_on_htmx
+from common.text import strip_control_chars
 
 CHANGED_EVENT = "contacts-changed"
 
@@ -40,20 +43,6 @@ def _list_url(*, q: str = "", sort: str = selectors.DEFAULT_SORT, cursor: str | 
         del params["sort"]
     base = reverse("contacts:list")
     return f"{base}?{urlencode(params)}" if params else base
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Return a safe same-site URL to go back to (from `next`, else the htmx page URL)."""
-    candidates = [request.POST.get("next"), request.GET.get("next")]
-    htmx = getattr(request, "htmx", None)
-    if htmx:
-        candidates.append(htmx.current_url_abs_path)
-    for url in candidates:
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return url
-    return default
 
 
 def _changed(response: HttpResponse) -> HttpResponse:
@@ -93,7 +82,7 @@ def _undo_message(request: HttpRequest, trash_id: int, text: str, *, back: str) 
 def contact_list(request: HttpRequest) -> HttpResponse:
     """List, search, sort and page through the address book."""
     q = selectors.normalise_query(request.GET.get("q"))
-    raw_q = request.GET.get("q", "")[: selectors.SEARCH_MAX]
+    raw_q = strip_control_chars(request.GET.get("q", ""))[: selectors.SEARCH_MAX]
     sort = selectors.normalise_sort(request.GET.get("sort"))
     cursor = request.GET.get("cursor") or None
     try:
@@ -130,7 +119,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @vary_on_htmx
 def contact_count(request: HttpRequest) -> HttpResponse:
     """Count the contacts matching `q` (loaded lazily after the list renders)."""
-    q = request.GET.get("q", "")
+    q = strip_control_chars(request.GET.get("q", ""))
     count = selectors.contact_count(owner=_me(request), query=q)
     return render_page(request, "contacts/count.html", {"count": count, "q": q}, partial="count")
 
@@ -274,7 +263,7 @@ def contact_favourite(request: HttpRequest, pk: int) -> HttpResponse:
     contact = services.contact_favourite_set(contact=contact, favourite=favourite)
     if is_htmx_partial_request(request):
         return render_page(request, "contacts/list.html", {"contact": contact}, partial="favourite")
-    return redirect(_next_url(request, reverse("contacts:detail", args=[pk])))
+    return redirect_to_next(request, reverse("contacts:detail", args=[pk]))
 
 
 # ------------------------------------------------------------------------------ delete and undo
@@ -290,30 +279,30 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     trash = services.contacts_delete(owner=_me(request), ids=[contact.pk])
     # A row deleted in the list stays on that list; the confirmation page goes to the list.
     in_list = is_htmx_partial_request(request)
-    back = _next_url(request, _list_url()) if in_list else _list_url()
+    back = safe_next_url(request, _list_url()) if in_list else _list_url()
     if trash is not None:
         _undo_message(request, trash.pk, f"Deleted {name}.", back=back)
     if in_list:
         return _changed(HttpResponse(""))  # the row swaps itself out
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @login_required
 @require_POST
 def contact_bulk_delete(request: HttpRequest) -> HttpResponse:
     """Delete the selected contacts (ids), offering Undo."""
-    back = _next_url(request, reverse("contacts:list"))
+    back = safe_next_url(request, reverse("contacts:list"))
     ids = [i for i in map(_parse_id, request.POST.getlist("ids")) if i is not None]
     if not ids:
         messages.info(request, "Select some contacts first.")
-        return redirect(back)
+        return HttpResponseRedirect(back)
     trash = services.contacts_delete(owner=_me(request), ids=ids[: services.BULK_DELETE_MAX + 1])
     if trash is None:
         messages.info(request, "Those contacts were already deleted.")
     else:
         n = len(trash.rows)
         _undo_message(request, trash.pk, f"Deleted {n} contact{'s' if n != 1 else ''}.", back=back)
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @login_required
@@ -322,7 +311,7 @@ def contact_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Restore exactly what one delete removed."""
     n = services.contacts_restore(owner=_me(request), trash_id=pk)
     messages.success(request, f"Restored {n} contact{'s' if n != 1 else ''}.")
-    return redirect(_next_url(request, reverse("contacts:list")))
+    return redirect_to_next(request, reverse("contacts:list"))
 
 
 # ------------------------------------------------------------------------------ inline validation
@@ -369,8 +358,16 @@ def contact_export_start(request: HttpRequest) -> HttpResponse:
 @vary_on_htmx
 def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an export's progress (the partial is polled until it finishes)."""
-    job = get_owned_or_404(ContactExport, user=request.user, pk=pk)
+    job = job_reconcile(get_owned_or_404(ContactExport, user=request.user, pk=pk))
     return render_page(request, "contacts/export.html", {"job": job}, partial="status")
+
+
+@login_required
+@require_POST
+def contact_export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed export again, from scratch, and show its progress."""
+    job_retry(get_owned_or_404(ContactExport, user=request.user, pk=pk))
+    return redirect("contacts:export", pk=pk)
 
 
 @login_required
@@ -387,14 +384,11 @@ def contact_export_download(request: HttpRequest, pk: int) -> FileResponse:
             f"This export has expired: export files are kept for {kept}. Start a new export.",
             status=HTTPStatus.GONE,
         )
-    response = FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        job.file,
         filename=f"contacts-{job.created_at:%Y-%m-%d}.csv",
         content_type="text/csv; charset=utf-8",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ------------------------------------------------------------------------------ import
@@ -427,5 +421,13 @@ def contact_import_start(request: HttpRequest) -> HttpResponse:
 @vary_on_htmx
 def contact_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an import's progress and, when done, its report."""
-    job = get_owned_or_404(ContactImport, user=request.user, pk=pk)
+    job = job_reconcile(get_owned_or_404(ContactImport, user=request.user, pk=pk))
     return render_page(request, "contacts/import.html", {"job": job}, partial="status")
+
+
+@login_required
+@require_POST
+def contact_import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import again (it resumes after the rows already saved)."""
+    job_retry(get_owned_or_404(ContactImport, user=request.user, pk=pk))
+    return redirect("contacts:import", pk=pk)

@@ -22,7 +22,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from common.jobs import JobStatus
-from common.storage import PrivateFileSystemStorage, private_storage
+from common.storage import private_storage
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,10 @@ def _delete_in_batches(queryset: models.QuerySet[models.Model]) -> int:
 def _private_files(path: str = "") -> Iterator[str]:
     """Yield the name of every file in the private storage, walking its folders."""
     storage = private_storage()
-    folders, files = storage.listdir(path)
+    try:
+        folders, files = storage.listdir(path)
+    except FileNotFoundError:  # a local folder not made yet (object stores have none)
+        return
     for name in files:
         yield f"{path}/{name}" if path else name
     for folder in folders:
@@ -92,7 +95,7 @@ def _referenced_private_files() -> set[str]:
     names: set[str] = set()
     for model in apps.get_models():
         for f in model._meta.get_fields():
-            if isinstance(f, models.FileField) and isinstance(f.storage, PrivateFileSystemStorage):
+            if isinstance(f, models.FileField) and f.storage is private_storage():
                 names.update(
                     model._default_manager.exclude(**{f.name: ""})
                     .values_list(f.name, flat=True)
@@ -104,8 +107,6 @@ def _referenced_private_files() -> set[str]:
 def orphan_files(*, now: datetime) -> list[str]:
     """Return the private files no row references, last modified over a day before NOW."""
     storage = private_storage()
-    if not storage.exists(""):
-        return []
     referenced = _referenced_private_files()
     return [
         name

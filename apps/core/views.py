@@ -9,7 +9,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -19,6 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from common.cache import REDIS_UNAVAILABLE
 from common.rendering import is_htmx_partial_request, patch_vary_htmx, render_page, vary_on_htmx
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 # Health probes
 # ------------------------------------------------------------------------------
 _migrations_applied = False
+DEGRADED = "degraded"
 
 
 @never_cache
@@ -73,9 +75,16 @@ def _check_database() -> str | None:
         pool = _pool()
         if pool is not None:
             # Borrow from the app's own pool, but wait at most TIMEOUT: a probe must
-            # answer fast while the database is down (the pages' wait is longer).
-            with pool.connection(timeout=timeout) as conn:
+            # answer fast while the database is down. borrow() opens the pool first:
+            # Django opens it only on a worker's first real connection.
+            from common.db.postgresql.base import borrow, database_breaker
+
+            conn = borrow(pool, timeout)
+            try:
                 conn.execute("SELECT 1").fetchone()
+            finally:
+                pool.putconn(conn)
+            database_breaker(connection.alias).record_success()  # pages may stop failing
         else:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
@@ -88,6 +97,13 @@ def _check_database() -> str | None:
 
 def _check_cache() -> str | None:
     key = f"readyz:{uuid.uuid4().hex}"
+    ping = getattr(caches["default"], "ping", None)  # common.cache.ResilientRedisCache
+    if ping is not None:
+        try:
+            ping()
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("readyz: cache degraded: %s", exc)
+            return f"{DEGRADED}: {exc.__class__.__name__}"
     try:
         cache.set(key, "1", timeout=5)
         ok = cache.get(key) == "1"
@@ -121,12 +137,18 @@ def readyz(request: HttpRequest) -> JsonResponse:
     checks["migrations"] = (
         _check_migrations() if checks["database"] is None else "unknown: database unavailable"
     )
-    failed = {name: problem for name, problem in checks.items() if problem}
+    failed = {
+        name: problem
+        for name, problem in checks.items()
+        if problem and not problem.startswith(DEGRADED)
+    }
     if failed:
         return JsonResponse(
             {"status": "unavailable", "failed": failed}, status=HTTPStatus.SERVICE_UNAVAILABLE
         )
-    return JsonResponse({"status": "ok", "checks": dict.fromkeys(checks, "ok")})
+    # A degraded cache still serves (from process memory, ADR 0307): stay in rotation.
+    status = "degraded" if any(checks.values()) else "ok"
+    return JsonResponse({"status": status, "checks": {k: v or "ok" for k, v in checks.items()}})
 
 
 # ------------------------------------------------------------------------------
@@ -139,9 +161,11 @@ _MESSAGES = {
     500: "Something went wrong on our side. It has been logged; please try again.",
 }
 _UNAVAILABLE = (
-    "KIS is briefly unavailable (our database is not answering). Nothing you saved is lost; "
-    "please try again in a moment."
+    "KIS is briefly unavailable (a service it depends on is not answering). Nothing you "
+    "saved is lost; please try again in a moment."
 )
+# Exceptions that mean a backing service is down: a 503 page that needs no session.
+_UNREACHABLE = (OperationalError, InterfaceError, *REDIS_UNAVAILABLE)
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:
@@ -173,8 +197,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Answer 500, or 503 when the cause is the database being unreachable."""
-    if isinstance(sys.exception(), OperationalError | InterfaceError):
+    """Answer 500, or 503 when the cause is the database or Redis being unreachable."""
+    if isinstance(sys.exception(), _UNREACHABLE):
         return service_unavailable(request)
     return _error(request, 500)
 

@@ -4,7 +4,8 @@ django-tasks-db marks a task RUNNING when a worker claims it and only changes th
 when the task returns. A worker killed mid-task (OOM, SIGKILL, lost container) would
 leave it RUNNING forever. Every worker started with ``manage.py db_worker`` therefore
 writes a heartbeat; any worker (and ``manage.py recover_tasks``) marks RUNNING tasks
-whose worker has stopped beating as FAILED (or READY again with ``requeue``). A worker
+whose worker has stopped beating as FAILED (or READY again with ``requeue``), and the
+job row such a task was for (common.jobs registry) as failed (or pending again). A worker
 also runs the retention purge (apps.core.retention) every RETENTION_PURGE_INTERVAL.
 """
 
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from apps.core.models import WorkerHeartbeat
+from common.jobs import WORKER_STOPPED, job_fail_for_task, job_reset_for_task
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +81,17 @@ def tasks_recover_stale(*, older_than: timedelta | None = None, requeue: bool = 
             continue
         if worker_id not in known and result.started_at and result.started_at >= limit:
             continue  # no heartbeat row yet and not running for long: give it time
+        kwargs = (result.args_kwargs or {}).get("kwargs") or {}
         if requeue:
             result.status = TaskResultStatus.READY
             result.save(update_fields=["status"])
+            job_reset_for_task(task_path=result.task_path, kwargs=kwargs)
             action = "re-queued"
         else:
             result.set_failed(
                 WorkerLostError(f"worker {worker_id or '?'} stopped while running this task")
             )
+            job_fail_for_task(task_path=result.task_path, kwargs=kwargs, message=WORKER_STOPPED)
             action = "marked failed"
         recovered += 1
         logger.warning(

@@ -108,6 +108,16 @@ def test_htmx_request_gets_a_client_redirect_to_login_with_the_current_page(clie
     assert response.content == b""
 
 
+@pytest.mark.parametrize("current", ["http://[", "http://[::1", "https://testserver]:x/"])
+def test_unparseable_current_url_is_ignored_not_a_500(current):
+    # urlsplit raises ValueError for these; request.htmx reads them as no current page.
+    response = Client(raise_request_exception=False).get(
+        "/private/", headers={**HTMX, "HX-Current-URL": current}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response["HX-Redirect"] == "/accounts/login/?next=%2Fprivate%2F"
+
+
 # -- errors -----------------------------------------------------------------------------
 def test_application_error_full_page(client):
     response = client.get("/refuses/")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from apps.users.tests.factories import UserFactory
 from common.pagination import InvalidCursor, KeysetPaginator
@@ -127,3 +132,83 @@ def test_rejects_bad_configuration():
         KeysetPaginator(qs, ordering=(), page_size=2)
     with pytest.raises(ValueError, match="page_size"):
         KeysetPaginator(qs, ordering=("pk",), page_size=0)
+
+
+# ------------------------------------------------------------------------------ hostile cursors
+def _cursor(raw: str | bytes) -> str:
+    data = raw.encode() if isinstance(raw, str) else raw
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+MIXED = ("name", "is_staff", "date_joined", "id")  # text, bool, datetime, int
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '["a",true,"2026-01-01 00:00:00+00:00",Infinity]',  # int(inf): OverflowError
+        '["a",true,"2026-01-01 00:00:00+00:00",NaN]',
+        '["a",true,"2026-01-01 00:00:00+00:00",1.5]',  # a float is not an id
+        '["a",true,"2026-01-01 00:00:00+00:00",99999999999999999999999]',  # out of range
+        '["a",true,"2026-01-01 00:00:00+00:00",true]',  # a bool is not an id
+        '["a",true,"2026-01-01 00:00:00+00:00","12"]',  # a string is not an id
+        '["a",true,123,1]',  # a number is not a date: TypeError
+        '["a",true,"yesterday",1]',
+        '["a",true,"2026-13-45 00:00:00+00:00",1]',  # parses as a date, is not one
+        '["a",true,"9999-12-31 23:59:59-14:00",1]',  # overflows in UTC
+        '["a",true,"0001-01-01 00:00:00+14:00",1]',
+        '["a",true,"2026-01-01 00:00:00",1]',  # naive, under USE_TZ
+        '["a\\u0000b",true,"2026-01-01 00:00:00+00:00",1]',  # NUL
+        '["\\ud800",true,"2026-01-01 00:00:00+00:00",1]',  # a lone surrogate
+        '[1,true,"2026-01-01 00:00:00+00:00",1]',  # a number is not a name
+        '[null,true,"2026-01-01 00:00:00+00:00",1]',
+        '["a","yes","2026-01-01 00:00:00+00:00",1]',  # a string is not a bool
+        '["a",true,"2026-01-01 00:00:00+00:00",1,5]',  # too long
+        '{"a":1}',
+        "[" * 5000 + "]" * 5000,  # deep nesting
+    ],
+)
+def test_ill_typed_cursors_are_invalid(users, raw):
+    paginator = KeysetPaginator(get_user_model().objects.all(), ordering=MIXED, page_size=2)
+    with pytest.raises(InvalidCursor):
+        paginator.page(_cursor(raw))
+
+
+@pytest.mark.parametrize("cursor", ["\x00", "WzFd\x00", "é", "\ud800", "=" * 9, "a" * 20_000])
+def test_undecodable_cursors_are_invalid(users, cursor):
+    paginator = KeysetPaginator(get_user_model().objects.all(), ordering=MIXED, page_size=2)
+    with pytest.raises(InvalidCursor):
+        paginator.page(cursor)
+
+
+def test_every_cursor_it_makes_is_valid_for_a_mixed_ordering(users):
+    paginator = KeysetPaginator(get_user_model().objects.all(), ordering=MIXED, page_size=2)
+    seen, _ = _walk(paginator)
+    assert len(seen) == len(users)
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()  # NaN and ±Infinity included
+    | st.text()  # NUL and lone surrogates included
+    | st.datetimes(timezones=st.timezones()).map(str),
+    lambda inner: st.lists(inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cursor=st.text() | st.lists(_json, min_size=4, max_size=4).map(lambda v: _cursor(json.dumps(v)))
+)
+def test_any_cursor_is_a_page_or_invalid(users, cursor):
+    paginator = KeysetPaginator(get_user_model().objects.all(), ordering=MIXED, page_size=2)
+    try:
+        page = paginator.page(cursor)
+    except InvalidCursor:
+        return
+    assert len(page.items) <= 2

@@ -42,7 +42,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's built-in psycopg 3 pool: no CONN_MAX_AGE with it.
+    # Django's backend and psycopg 3 pool, failing fast while the database is down
+    # (docs/decisions/0306-fast-fail-outages.md). No CONN_MAX_AGE with the pool.
+    DATABASES["default"]["ENGINE"] = "common.db.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault(
@@ -50,11 +52,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            # Only a busy pool waits this long: a refused connection fails at once.
             "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
+            # Give up reconnecting in the background after this; the next request (one
+            # per DATABASE_RETRY_SECONDS while it is down) tries again at once.
+            "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=1.0),
         },
     )
     DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the task worker share the file.
@@ -64,6 +70,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+
+# While the database (or Redis) is down, one request per this many seconds tries it.
+DATABASE_RETRY_SECONDS = env.float("DATABASE_RETRY_SECONDS", default=1.0)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=1.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,6 +179,13 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False  # local and test settings allow http://localhost
 USERSESSIONS_TRACK_ACTIVITY = True
+# The client's IP (rate limits, the security log, session list) as allauth's adapter
+# sees it. Behind N proxies that each append to X-Forwarded-For, set N: the client is
+# the Nth address from the right and entries further left (forgeable) are ignored.
+# 0 = reached directly: the header is ignored (docs/deployment.md "Running behind a proxy").
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Or a header the proxy sets to the client's address (e.g. "X-Real-IP"); wins over the count.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 # ------------------------------------------------------------------------------
 # MIDDLEWARE
@@ -177,8 +194,13 @@ MIDDLEWARE = [
     "common.middleware.RequestIDMiddleware",
     "common.middleware.HealthProbeMiddleware",
     "common.middleware.AccessLogMiddleware",
-    "django.middleware.security.SecurityMiddleware",
+    # The header middleware wraps everything that may read the Host header (the HTTPS
+    # redirect, CommonMiddleware): a DisallowedHost 400 turns into a response inside the
+    # middleware that raised it and passes only the ones around it.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "common.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,9 +208,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "common.middleware.PrivateResponseMiddleware",  # no-store when signed in; logout clears
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "common.middleware.HtmxMiddleware",  # django-htmx's, safe with a malformed HX-Current-URL
     "common.middleware.HtmxMessagesMiddleware",
     "common.middleware.HtmxBoostedFormMiddleware",
     "common.middleware.HtmxLoginRedirectMiddleware",
@@ -206,9 +226,27 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Private files (uploads, exports): served only by owner-checking views, never by URL.
+# MEDIA_ROOT/private by default; an S3-compatible bucket when KIS_S3_BUCKET is set, which
+# web and worker processes on several hosts then share (docs/deployment.md, ADR 0309).
+# Credentials: boto3's own chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or a role).
+S3_BUCKET = env("KIS_S3_BUCKET", default="")
+PRIVATE_STORAGE: dict[str, Any] = {"BACKEND": "common.storage.PrivateFileSystemStorage"}
+if S3_BUCKET:
+    PRIVATE_STORAGE = {
+        "BACKEND": "common.storage_s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "location": env("KIS_S3_PREFIX", default="private"),
+            "endpoint_url": env("KIS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("KIS_S3_REGION", default="") or None,
+            "addressing_style": env("KIS_S3_ADDRESSING_STYLE", default="") or None,
+        },
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 # ------------------------------------------------------------------------------
@@ -298,7 +336,9 @@ if REDIS_URL:
     # Shared by every web and worker process: sessions, allauth rate limits, app caches.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, served from process memory while Redis is down
+            # (docs/decisions/0307-redis-outage-degrades.md).
+            "BACKEND": "common.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="kis"),
             "TIMEOUT": 300,
@@ -315,7 +355,7 @@ else:
 # ------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="KIS <noreply@kis.localhost>")
 SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-EMAIL_URL = env("EMAIL_URL", default="console://")
+EMAIL_URL = env("EMAIL_URL", default="").strip() or "console://"  # production requires it
 MAILERS: dict[str, dict[str, Any]]
 if EMAIL_URL.startswith("console:"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, LOGGING, SECURE_CSP, env
+from .base import DATABASES, LOGGING, PRIVATE_STORAGE, SECURE_CSP, env
 
 
 def _required(name: str) -> str:
@@ -68,6 +68,12 @@ if _csp_report_uri:
     SECURE_CSP = {**SECURE_CSP, "report-uri": [_csp_report_uri]}
 
 # ------------------------------------------------------------------------------
+# EMAIL: signup, password reset and sign-in codes depend on it, so never fall back
+# to printing mail on the console (base.py's default) without saying so.
+# ------------------------------------------------------------------------------
+_required("EMAIL_URL")
+
+# ------------------------------------------------------------------------------
 # DATABASE: the pool checks a connection before lending it, so a PostgreSQL restart
 # costs no failed request; while it is down, pages answer 503 after the pool timeout.
 # ------------------------------------------------------------------------------
@@ -79,6 +85,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHEC
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,  # MEDIA_ROOT/private or KIS_S3_BUCKET (base.py)
 }
 # whitenoise serves hashed names with "max-age=315360000, public, immutable" (their
 # content never changes) and, with this, only hashed names: a stale unhashed URL can

@@ -217,3 +217,113 @@ def test_job_pages_render_full_and_as_polled_partial(owner_client, owner):
         assert partial.content.lstrip().startswith(b'<section id="job-status"')
         assert b'hx-trigger="every 1s"' in partial.content
     assert b'value="50"' in owner_client.get(reverse("contacts:export", args=[exp.pk])).content
+
+
+# ------------------------------------------------------------------------------ hostile files
+def _people(n: int) -> list[str]:
+    return [f"Person {i},p{i}@example.com" for i in range(1, n + 1)]
+
+
+@pytest.mark.django_db
+def test_nul_after_the_first_4_kib_rejects_that_line_and_imports_the_rest(
+    owner, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    rows = _people(1509)
+    rows[1198] = "Bad\x00Person,bad@example.com"  # file line 1,200 (the header is line 1)
+    text = "name,email\n" + "\n".join(rows) + "\n"
+    assert text.index("\x00") > 4096
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.contact_import_start(owner=owner, upload=upload(text))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert (job.created_count, job.rejected_count) == (1508, 1)
+    assert job.rejected == [
+        {"line": 1200, "reason": "first name: Null characters are not allowed."}
+    ]
+    assert Contact.objects.count() == 1508
+    assert not Contact.objects.filter(email="bad@example.com").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8", "utf-8-sig"])
+def test_utf16_and_utf8_files_with_or_without_bom_import(
+    owner, settings, django_capture_on_commit_callbacks, encoding
+):
+    settings.TASKS = IMMEDIATE
+    text = "Name,Email\r\nZoë Ünal,zoe@example.com\r\n李 小龍,lee@example.com\r\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-le":
+        data = b"\xff\xfe" + data  # Excel's "Unicode text": UTF-16 LE with a BOM
+    elif encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.contact_import_start(owner=owner, upload=upload(data))
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.rejected_count) == (JobStatus.DONE, 2, 0)
+    assert set(Contact.objects.values_list("first_name", flat=True)) == {"Zoë", "李"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe" + "name\n".encode("utf-16-le") + b"\x00", "not UTF-16"),  # odd length
+        (b"\xff\xfe\x00\x00\x00\x00binary", "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    ],
+)
+def test_broken_utf16_and_binary_files_get_a_clear_error(owner_client, content, message):
+    response = owner_client.post(
+        reverse("contacts:import_start"), {"file": upload(content), "duplicates": "skip"}
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert message in response.content.decode()
+    assert not ContactImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_size_limit_boundary(owner_client, monkeypatch):
+    limit = 20 * 1024 * 1024
+    assert limit == jobs.IMPORT_MAX_BYTES
+    head = b"name,email\nAda,ada@example.com\n"
+    exact = head + b" " * (limit - len(head))
+    response = owner_client.post(
+        reverse("contacts:import_start"), {"file": upload(exact), "duplicates": "skip"}
+    )
+    assert response.status_code == HTTPStatus.FOUND  # exactly the limit is accepted
+    over = exact + b"  "
+    response = owner_client.post(
+        reverse("contacts:import_start"), {"file": upload(over), "duplicates": "skip"}
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "The file is too large (20,971,522 bytes); the limit is 20,971,520 bytes (20 MB)." in (
+        response.content.decode()
+    )
+    assert ContactImport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_nul_in_a_text_field_of_the_import_form_is_a_message(owner_client):
+    response = owner_client.post(
+        reverse("contacts:import_start"),
+        {"file": upload("name\nAda\n"), "duplicates": "skip\x00"},
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b"Select a valid choice." in response.content
+    assert not ContactImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_excel_unicode_text_utf16_with_tabs_imports(
+    owner, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    data = "\ufeffName\tEmail\tCompany\r\nZoë Ünal\tzoe@example.com\tA, B & Co\r\n".encode(
+        "utf-16-le"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.contact_import_start(owner=owner, upload=upload(data))
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (JobStatus.DONE, 1)
+    assert Contact.objects.get().company == "A, B & Co"

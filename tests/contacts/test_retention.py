@@ -72,3 +72,12 @@ def test_expired_export_download_is_gone(owner_client, finished_export):
     assert response.status_code == HTTPStatus.GONE
     assert "This export has expired" in response.content.decode()
     assert "Start a new export" in response.content.decode()
+
+
+def test_export_whose_file_is_no_longer_stored_is_gone_not_a_500(owner_client, finished_export):
+    """A file purged (or lost) while its row remains answers 410 with a way forward."""
+    finished_export.file.storage.delete(finished_export.file.name)
+    response = owner_client.get(reverse("contacts:export_download", args=[finished_export.pk]))
+    assert response.status_code == HTTPStatus.GONE
+    assert "no longer available" in response.content.decode()
+    assert "Start a new export" in response.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from http import HTTPStatus
 
@@ -399,3 +400,97 @@ def test_empty_post_gets_messages_not_a_blank_form(owner_client, contact):
     response = owner_client.post(reverse("contacts:import_start"), {})
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert b"This field is required." in response.content
+
+
+# ------------------------------------------------------------------------------ hostile input
+BAD_NEXT = ["abc", "contacts:list", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("bad", BAD_NEXT)
+def test_favourite_with_a_bad_next_goes_to_the_default(owner_client, contact, bad):
+    url = reverse("contacts:favourite", args=[contact.pk])
+    response = owner_client.post(url, {"favourite": "1", "next": bad})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("contacts:detail", args=[contact.pk])
+    contact.refresh_from_db()
+    assert contact.is_favourite
+
+
+def _undo_tag(response) -> str:
+    (message,) = get_messages(response.wsgi_request)
+    assert message.extra_tags.startswith("undo:/contacts/undo/")
+    return message.extra_tags.removeprefix("undo:")
+
+
+@pytest.mark.parametrize("bad", BAD_NEXT)
+def test_delete_and_undo_with_a_bad_next_keep_the_undo_toast(owner_client, contact, htmx, bad):
+    url = reverse("contacts:delete", args=[contact.pk])
+    response = owner_client.post(url, {"next": bad}, headers=htmx)
+    assert response.status_code == HTTPStatus.OK
+    assert not Contact.objects.exists()
+    undo = _undo_tag(response)
+    assert undo.endswith("?" + "next=%2Fcontacts%2F")  # the default, not BAD
+    response = owner_client.post(undo.split("?")[0], {"next": bad})
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == LIST
+    assert Contact.objects.get().pk == contact.pk
+    (message,) = get_messages(response.wsgi_request)
+    assert message.message == "Restored 1 contact."
+
+
+@pytest.mark.parametrize("bad", BAD_NEXT)
+def test_bulk_delete_with_a_bad_next_keeps_the_undo_toast(owner_client, owner, bad):
+    mine = ContactFactory.create_batch(2, owner=owner)
+    response = owner_client.post(
+        reverse("contacts:bulk_delete"), {"ids": [c.pk for c in mine], "next": bad}
+    )
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == LIST
+    assert not Contact.objects.exists()
+    assert _undo_tag(response).endswith("?next=%2Fcontacts%2F")
+    page = owner_client.get(LIST)
+    assert b"Deleted 2 contacts." in page.content and b"Undo" in page.content
+
+
+@pytest.mark.parametrize("q", ["\x00", "a\x00b", "\x00" * 200, "\x01\x1f\x7f", "a\tb\nc", "\ufffd"])
+def test_search_with_control_characters_is_a_page_not_a_500(owner_client, contact, q):
+    for url in (LIST, reverse("contacts:count")):
+        assert owner_client.get(url, {"q": q}).status_code == HTTPStatus.OK
+        partial = owner_client.get(url, {"q": q}, headers={"HX-Request": "true"})
+        assert partial.status_code == HTTPStatus.OK
+
+
+def test_search_ignores_nul_inside_a_term(owner_client, contact):
+    response = owner_client.get(LIST + "?q=Ada%00Love")  # "ada" + "love" after stripping
+    assert response.status_code == HTTPStatus.OK
+    response = owner_client.get(LIST + "?q=Love%00lace")
+    assert b"Lovelace" in response.content
+    response = owner_client.get(LIST + "?q=%ED%A0%80")  # a lone surrogate, as raw UTF-8
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_validate_email_with_nul_is_an_error_not_a_500(owner_client, contact, htmx):
+    url = reverse("contacts:validate_email")
+    response = owner_client.get(url, {"email": "ada@example.com\x00"}, headers=htmx)
+    assert response.status_code == HTTPStatus.OK
+    assert b"Enter a valid email address." in response.content
+
+
+@pytest.mark.parametrize("raw", ["[123,1]", '["2026-01-01 00:00:00+00:00",1e400]', '["x",1]'])
+def test_ill_typed_cursor_under_the_updated_sort_goes_to_the_start(
+    owner_client, contact, htmx, raw
+):
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    response = owner_client.get(LIST, {"sort": "updated", "cursor": cursor})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == LIST + "?sort=updated"
+    response = owner_client.get(LIST, {"sort": "updated", "cursor": cursor}, headers=htmx)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert b"no longer valid" in response.content
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "email", "phone", "company", "notes"])
+def test_create_with_nul_in_any_field_is_422_and_saves_nothing(owner_client, field):
+    data = {"first_name": "Ada", "email": "ada@example.com", field: "x\x00y"}
+    response = owner_client.post(reverse("contacts:create"), data, headers={"HX-Request": "true"})
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b"Null characters are not allowed." in response.content
+    assert not Contact.objects.exists()
