@@ -167,3 +167,93 @@ def test_db_worker_command_is_the_one_with_heartbeats():
     from django.core.management import get_commands
 
     assert get_commands()["db_worker"] == "apps.core"
+
+
+# The same with a real job: a contacts import whose worker is SIGKILLed half-way.
+# ------------------------------------------------------------------------------
+IMPORT_ROWS = 60_000
+START_IMPORT = f"""
+from django.core.files.uploadedfile import SimpleUploadedFile
+from apps.contacts.jobs import contact_import_start
+from apps.users.models import User
+owner = User.objects.create_user(email="killed@example.com", password=None)
+rows = "".join(f"Person{{n}} Example,person{{n}}@example.com\\n" for n in range({IMPORT_ROWS}))
+upload = SimpleUploadedFile("people.csv", ("name,email\\n" + rows).encode())
+print(contact_import_start(owner=owner, upload=upload).pk)
+"""
+RETRY_IMPORT = """
+import sys
+from apps.contacts.models import ContactImport
+from common.jobs import job_retry
+sys.exit(0 if job_retry(ContactImport.objects.get(pk={pk})) else 1)
+"""
+
+
+def test_killed_worker_fails_the_job_and_its_retry_finishes_without_duplicates(tmp_path):
+    """Finding: the import row said "running" forever and polled forever after a kill."""
+    db = tmp_path / "jobs.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        "TASKS_WORKER_HEARTBEAT_SECONDS": "0.2",
+        "TASKS_WORKER_STALE_SECONDS": "1",
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
+    done = subprocess.run(
+        [*manage, "shell", "-c", START_IMPORT],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    pk = int(done.stdout.strip().splitlines()[-1])
+
+    def job() -> tuple[str, int, str]:
+        with sqlite3.connect(db, timeout=20) as conn:
+            row = conn.execute(
+                "SELECT status, processed, error FROM contacts_contactimport WHERE id = ?", [pk]
+            ).fetchone()
+            return str(row[0]), int(row[1]), str(row[2])
+
+    def contacts() -> tuple[int, int]:
+        with sqlite3.connect(db, timeout=20) as conn:
+            total, distinct = conn.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT email) FROM contacts_contact"
+            ).fetchone()
+            return int(total), int(distinct)
+
+    first = _worker(env)
+    try:
+        assert _wait_for(lambda: job()[0] == "running" and job()[1] >= 2000, 60), job()
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        first.kill()
+    killed_at = time.monotonic()
+    assert job()[0] == "running"
+
+    second = _worker(env)
+    try:
+        assert _wait_for(lambda: job()[0] == "failed", 30), job()
+        failed_after = time.monotonic() - killed_at
+        assert "worker stopped" in job()[2].lower()
+        partial, _ = contacts()
+        assert 0 < partial < IMPORT_ROWS
+
+        retry = [*manage, "shell", "-c", RETRY_IMPORT.format(pk=pk)]
+        subprocess.run(retry, cwd=ROOT, env=env, check=True, timeout=60)
+        assert _wait_for(lambda: job()[0] == "done", 120), job()
+    finally:
+        second.send_signal(signal.SIGTERM)
+        try:
+            second.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            second.kill()
+    assert contacts() == (IMPORT_ROWS, IMPORT_ROWS)  # every row once: no duplicates
+    # With a 1 s stale window the job shows failed within seconds of the kill.
+    print(f"job failed {failed_after:.1f} s after the kill (stale window 1 s)")
