@@ -20,7 +20,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 CSS_SOURCES := $(NODE_DIR)/src/styles.css $(shell find templates apps common static/js -type f \
 	\( -name '*.html' -o -name '*.py' -o -name '*.js' \) -not -path '*/tests/*' 2>/dev/null)
 
-.PHONY: help setup run test e2e lint fmt migrate shell css superuser worker bench clean
+.PHONY: help setup run test e2e chromium lint fmt migrate shell css superuser worker bench clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  \033[1mmake %-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,14 +57,17 @@ run: setup migrate ## Set up and serve on http://127.0.0.1:$(PORT) (SQLite by de
 	$(MANAGE) seed_demo
 	PORT=$(PORT) scripts/dev
 
-test: setup ## Set up and run the whole suite (unit, integration, e2e in Chromium)
-	@$(BIN)/python e2e/chromium.py
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: setup chromium ## Set up and run the whole suite (unit, integration, e2e in Chromium)
+	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------- everyday tasks
-e2e: setup ## Run only the browser (Playwright) tests
-	@$(BIN)/python e2e/chromium.py
+e2e: setup chromium ## Run only the browser (Playwright) tests
 	$(BIN)/pytest e2e $(PYTEST_ARGS)
+
+# Found ($CHROMIUM_PATH, system chromium/chrome, Playwright's) or installed: Playwright's
+# download, else apt-get as root / with passwordless sudo, else instructions (exit 1).
+chromium: $(VENV)/.installed ## Find or install Chromium for the browser tests
+	@$(BIN)/python e2e/chromium.py --install
 
 lint: $(VENV)/.installed ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .

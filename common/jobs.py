@@ -204,7 +204,9 @@ def job_reconcile[J: Job](job: J) -> J:
 
 
 @receiver(task_finished)
-def _fail_job_of_failed_task(sender: object, task_result: TaskResult, **kwargs: Any) -> None:
+def _fail_job_of_failed_task(
+    sender: object, task_result: TaskResult[..., Any], **kwargs: Any
+) -> None:
     """Mark the job of a task that raised (or was stopped) as failed."""
     if task_result.status != TaskResultStatus.FAILED:
         return

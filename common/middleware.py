@@ -6,13 +6,15 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import cast
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_out
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, resolve, reverse
@@ -23,6 +25,7 @@ from django_htmx.middleware import HtmxDetails
 from django_htmx.middleware import HtmxMiddleware as BaseHtmxMiddleware
 
 from common.exceptions import ApplicationError
+from common.http import HtmxHttpRequest
 from common.logging import request_id_var
 from common.rendering import is_htmx_partial_request, patch_vary_htmx
 
@@ -59,7 +62,7 @@ class HtmxMessagesMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not is_htmx_partial_request(request):
             return response
@@ -92,12 +95,11 @@ class HtmxBoostedFormMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        htmx = getattr(request, "htmx", None)
         if (
-            htmx
-            and htmx.boosted
+            request.htmx
+            and request.htmx.boosted
             and request.method == "POST"
             and not 300 <= response.status_code < 400
             and not any(h in response for h in ("HX-Push-Url", "HX-Replace-Url", "HX-Location"))
@@ -117,7 +119,7 @@ class SafeHtmxDetails(HtmxDetails):
     @cached_property
     def current_url_abs_path(self) -> str | None:
         try:
-            return HtmxDetails.current_url_abs_path.func(self)  # type: ignore[attr-defined]
+            return super().current_url_abs_path
         except ValueError:
             return None
 
@@ -125,15 +127,16 @@ class SafeHtmxDetails(HtmxDetails):
 class HtmxMiddleware(BaseHtmxMiddleware):
     """django-htmx's middleware, with ``request.htmx`` as a ``SafeHtmxDetails``."""
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         if self.async_mode:
-            return self.__acall__(request)  # type: ignore[return-value]
-        request.htmx = SafeHtmxDetails(request)  # type: ignore[attr-defined]
-        return self.get_response(request)  # type: ignore[return-value]
+            return self.__acall__(request)
+        cast("HtmxHttpRequest", request).htmx = SafeHtmxDetails(request)  # here it becomes one
+        return self.get_response(request)
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        request.htmx = SafeHtmxDetails(request)  # type: ignore[attr-defined]
-        return await self.get_response(request)  # type: ignore[misc]
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        cast("HtmxHttpRequest", request).htmx = SafeHtmxDetails(request)
+        response = self.get_response(request)
+        return response if isinstance(response, HttpResponseBase) else await response
 
 
 class HtmxLoginRedirectMiddleware:
@@ -146,9 +149,9 @@ class HtmxLoginRedirectMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        htmx = getattr(request, "htmx", None)
+        htmx = request.htmx
         if not htmx or response.status_code not in (301, 302, 303, 307, 308):
             return response
         login_path = resolve_url(settings.LOGIN_URL)
@@ -174,7 +177,9 @@ class ApplicationErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    def process_exception(
+        self, request: HtmxHttpRequest, exception: Exception
+    ) -> HttpResponse | None:
         if not isinstance(exception, ApplicationError):
             return None
         logger.info("application error: %s", exception.message, extra={"status": exception.status})

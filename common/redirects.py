@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from common.http import HtmxHttpRequest
 from common.text import strip_control_chars
 
 NEXT_MAX = 2048
@@ -38,12 +39,11 @@ def safe_path(request: HttpRequest, url: str | None) -> str | None:
     return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
-def safe_next_url(request: HttpRequest, default: str) -> str:
+def safe_next_url(request: HtmxHttpRequest, default: str) -> str:
     """Return where to go back to: a safe `next` (POST, then GET), the htmx page, or DEFAULT."""
     candidates = [request.POST.get("next"), request.GET.get("next")]
-    htmx = getattr(request, "htmx", None)
-    if htmx:
-        candidates.append(htmx.current_url_abs_path)
+    if request.htmx:
+        candidates.append(request.htmx.current_url_abs_path)
     for url in candidates:
         path = safe_path(request, url)
         if path is not None:
@@ -51,6 +51,6 @@ def safe_next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-def redirect_to_next(request: HttpRequest, default: str) -> HttpResponseRedirect:
+def redirect_to_next(request: HtmxHttpRequest, default: str) -> HttpResponseRedirect:
     """Redirect to ``safe_next_url(request, DEFAULT)`` (never reversed as a view name)."""
     return HttpResponseRedirect(safe_next_url(request, default))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.vary import vary_on_headers
+
+from common.http import HtmxHttpRequest
 
 # The request headers that choose between a page and a partial (see is_htmx_partial_request):
 # a response that depends on them must vary on both, or a cache could serve a fragment for a
@@ -23,14 +25,13 @@ def patch_vary_htmx(response: HttpResponse) -> None:
     patch_vary_headers(response, HTMX_VARY)
 
 
-def is_htmx_partial_request(request: HttpRequest) -> bool:
+def is_htmx_partial_request(request: HtmxHttpRequest) -> bool:
     """Return True when htmx asks for a fragment (not a boosted page navigation)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
+    return bool(request.htmx) and not request.htmx.boosted
 
 
 def render_page(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     template_name: str,
     context: dict[str, Any] | None = None,
     *,

@@ -8,7 +8,7 @@ docs/decisions/0309-object-storage-for-private-files.md).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
@@ -30,7 +30,13 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Private files have no URL; serve them through an owner-checking view.")
 
 
-class PrivateStorage(LazyObject):
+if TYPE_CHECKING:  # generic in django-stubs only, not subscriptable at runtime
+    _LazyStorage = LazyObject[Storage]
+else:
+    _LazyStorage = LazyObject
+
+
+class PrivateStorage(_LazyStorage):
     """Stand for ``storages["private"]``, looked up again whenever STORAGES changes.
 
     A FileField calls its storage callable once, at import; this proxy lets the field

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.urls import path
@@ -16,6 +17,7 @@ _PAGES = {
 }
 
 
+@login_not_required
 def violating_page(request: HttpRequest, kind: str) -> HttpResponse:
     """Return a page that violates the CSP in the way KIND names."""
     body = _PAGES[kind]

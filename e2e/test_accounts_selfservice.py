@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from apps.accounts.allauth_internals import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from e2e.conftest import PASSWORD
 
 CODE_RE = re.compile(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4}|\d{6})\s*$", re.MULTILINE)

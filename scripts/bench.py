@@ -35,14 +35,14 @@ import json
 from django.conf import settings
 from django.test import Client
 from apps.contacts.models import Contact
-from apps.contacts.selectors import SORTS
+from apps.contacts.lists import ContactList
 from apps.users.models import User
 from common.pagination import KeysetPaginator
 
 user = User.objects.get(email={email!r})
 client = Client()
 client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-ordering = SORTS["name"][1]
+ordering = ContactList.sorts["name"][1]
 qs = Contact.objects.filter(owner=user)
 deep = qs.order_by(*ordering)[int(qs.count() * 0.9)]
 print(json.dumps({{

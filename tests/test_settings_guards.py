@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +121,110 @@ def test_test_settings_are_fast():
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
     assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
     assert settings.MAILERS["default"]["BACKEND"].endswith("locmem.EmailBackend")
+
+
+# ------------------------------------------------------------------------------
+# .env.example: copied to .env as it is, or with every value empty, each setting is
+# its default (an empty value means "unset" for every variable: base.Env).
+# ------------------------------------------------------------------------------
+ENV_EXAMPLE = ROOT / ".env.example"
+_KEY_LINE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=(.*)$")
+# Production's required values (real environment variables win over .env).
+PRODUCTION_REQUIRED = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "kis.example.com",
+    "EMAIL_URL": "smtp://127.0.0.1:1025",
+}
+DUMP = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({k: repr(getattr(s, k)) for k in dir(s) if k.isupper()}))"
+)
+
+
+def _env_example_keys() -> dict[str, str]:
+    """Every KEY=value line of .env.example, commented out or not."""
+    keys: dict[str, str] = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        match = _KEY_LINE.match(line)
+        if match:
+            keys.setdefault(match.group(1), match.group(2))
+    return keys
+
+
+def _settings(module: str, **env: str) -> dict[str, str]:
+    result = _run(module, DUMP, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def env_file(tmp_path: Path) -> str:
+    """A copy of .env.example as someone's .env (never written into the project)."""
+    dotenv = tmp_path / ".env"
+    shutil.copy(ENV_EXAMPLE, dotenv)
+    return str(dotenv)
+
+
+def test_env_example_lists_the_empty_values_that_must_mean_default():
+    keys = _env_example_keys()
+    empty = {key for key, value in keys.items() if value == ""}
+    assert {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "SENTRY_DSN"} <= empty
+    assert {"EMAIL_URL", "DJANGO_ALLOWED_HOSTS"} <= set(keys)
+
+
+@pytest.mark.parametrize("module", ["config.settings.local", "config.settings.test"])
+def test_env_example_copied_to_dotenv_starts(module, env_file):
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'])"
+    )
+    result = _run(module, probe, DJANGO_ENV_FILE=env_file)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+
+
+def test_env_example_copied_to_dotenv_starts_production_once_configured(env_file):
+    result = _run("config.settings.production", DJANGO_ENV_FILE=env_file, **PRODUCTION_REQUIRED)
+    assert result.returncode == 0, result.stderr
+
+
+def test_env_example_copied_to_dotenv_still_refuses_production_without_secret(env_file):
+    result = _run("config.settings.production", DJANGO_ENV_FILE=env_file)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "required"),
+    [
+        ("config.settings.local", {}),
+        ("config.settings.test", {}),
+        ("config.settings.production", PRODUCTION_REQUIRED),
+    ],
+)
+def test_every_empty_variable_means_its_default(module, required, env_file):
+    """Every key of .env.example set to "" (and .env.example as .env): same settings as
+    with no environment at all."""
+    defaults = _settings(module, **required)
+    empty = dict.fromkeys(_env_example_keys(), "")
+    assert len(empty) > 50
+    loaded = _settings(module, **{**empty, **required, "DJANGO_ENV_FILE": env_file})
+    differing = {k: (defaults.get(k), loaded.get(k)) for k in defaults.keys() | loaded.keys()}
+    differing = {k: v for k, v in differing.items() if v[0] != v[1]}
+    assert differing == {}
+
+
+@pytest.mark.parametrize(
+    ("module", "required"),
+    [
+        ("config.settings.local", {}),
+        ("config.settings.test", {}),
+        ("config.settings.production", PRODUCTION_REQUIRED),
+    ],
+)
+def test_env_example_copied_to_dotenv_changes_nothing(module, required, env_file):
+    """Its values are empty, commented out or the defaults: the copy is a starting point."""
+    assert _settings(module, DJANGO_ENV_FILE=env_file, **required) == _settings(module, **required)

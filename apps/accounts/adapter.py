@@ -29,7 +29,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """Return to the account page after a signed-in user verifies a (new) address."""
         if self.request.user.is_authenticated:
             return reverse("account_settings")
-        return super().get_email_verification_redirect_url(email_address)
+        url: str = super().get_email_verification_redirect_url(email_address)
+        return url
 
     def render_mail(
         self,
@@ -43,7 +44,7 @@ class AccountAdapter(DefaultAccountAdapter):
         allauth ships text templates only. The HTML part is the same text in a
         simple, branded layout, so both parts always say the same thing.
         """
-        msg = super().render_mail(template_prefix, email, context, headers)
+        msg: EmailMessage = super().render_mail(template_prefix, email, context, headers)
         if isinstance(msg, EmailMultiAlternatives) and not msg.alternatives:
             site = context.get("current_site")
             html = render_to_string(

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
+from apps.accounts.services import PASSKEY_NAME_MAX_LENGTH
 from apps.users.models import User
 from apps.users.timezones import timezone_names
 
@@ -42,7 +43,7 @@ class ProfileForm(forms.Form):
 class PasskeyRenameForm(forms.Form):
     """A passkey's new name."""
 
-    name = forms.CharField(label="Passkey name", max_length=100)
+    name = forms.CharField(label="Passkey name", max_length=PASSKEY_NAME_MAX_LENGTH)
 
 
 class AccountDeleteForm(forms.Form):
@@ -75,4 +76,5 @@ class SignupForm(AllauthSignupForm):
     def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1") or None)
-        return super().try_save(request)
+        saved: tuple[Any, Any] = super().try_save(request)  # (user, response)
+        return saved

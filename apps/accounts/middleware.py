@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
-from allauth.usersessions.internal.usersessionkit import track_activity
+from allauth.usersessions.middleware import UserSessionsMiddleware
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -43,7 +43,8 @@ class ThrottledUserSessionsMiddleware:
     """Record a session's IP, browser and last-seen time at most once a minute.
 
     allauth's own middleware writes to the database on every signed-in request;
-    a cache key per session limits that to one write per SESSION_ACTIVITY_INTERVAL.
+    a cache key per session limits that to one write per SESSION_ACTIVITY_INTERVAL
+    (the request then goes through allauth's middleware, which records it).
     New sessions are recorded at sign-in by allauth's ``user_logged_in`` receiver.
     NUL characters are dropped from the User-Agent header first: allauth stores it as-is,
     and PostgreSQL rejects NUL in text (the sign-in would fail with an error).
@@ -51,6 +52,7 @@ class ThrottledUserSessionsMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.tracked: Callable[[HttpRequest], HttpResponse] = UserSessionsMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         agent = request.META.get("HTTP_USER_AGENT")
@@ -65,5 +67,5 @@ class ThrottledUserSessionsMiddleware:
             and key
             and cache.add(f"kis:usersession-seen:{key}", 1, timeout=SESSION_ACTIVITY_INTERVAL)
         ):
-            track_activity(request, user=user, session=session)
+            return self.tracked(request)
         return self.get_response(request)

@@ -16,7 +16,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from allauth.mfa.models import Authenticator
-from allauth.usersessions.internal.flows.sessions import end_sessions
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +26,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from apps.accounts.allauth_internals import end_sessions
 from apps.accounts.models import DataExport, SecurityEvent
 from apps.accounts.security import security_event_record, user_agent_describe
 from apps.accounts.selectors import (

@@ -11,9 +11,9 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,6 +28,7 @@ from apps.accounts.middleware import activate_user_timezone
 from apps.accounts.models import DataExport
 from common.downloads import FileGone, private_file_response
 from common.exceptions import ApplicationError
+from common.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from common.jobs import JobStatus, job_reconcile, job_retry
 from common.pagination import InvalidCursor
 from common.permissions import get_owned_or_404
@@ -38,17 +39,18 @@ SECURITY_LOG_RECENT = 20  # events on the account page; the rest are on the full
 SECURITY_LOG_PAGE_SIZE = 50
 
 
-def _settings_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
+def _settings_context(request: AuthenticatedHttpRequest, **overrides: Any) -> dict[str, Any]:
     user = request.user
     context: dict[str, Any] = {
-        "profile_form": ProfileForm(initial={"name": user.name, "timezone": user.timezone}),  # type: ignore[union-attr]
+        "profile_form": ProfileForm(initial={"name": user.name, "timezone": user.timezone}),
         "email_addresses": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
-        "mfa": selectors.mfa_summary(user=user),  # type: ignore[arg-type]
-        "sessions": selectors.user_sessions(user=user),  # type: ignore[arg-type]
+        "mfa": selectors.mfa_summary(user=user),
+        "passkey_form": PasskeyRenameForm(),  # the name field's limits, for each passkey
+        "sessions": selectors.user_sessions(user=user),
         "current_session_key": request.session.session_key,
         # A callable: the template calls it only where it renders the log.
         "security_events": lambda: selectors.security_events_recent(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             limit=SECURITY_LOG_RECENT,
         ),
         "security_log_days": settings.RETENTION_SECURITY_LOG.days,
@@ -57,24 +59,22 @@ def _settings_context(request: HttpRequest, **overrides: Any) -> dict[str, Any]:
     return context
 
 
-@login_required
 @require_safe
 @vary_on_htmx
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show every account setting on one page."""
     return render_page(request, SETTINGS_TEMPLATE, _settings_context(request))
 
 
-@login_required
 @require_POST
 @vary_on_htmx
-def profile_update(request: HttpRequest) -> HttpResponse:
+def profile_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save the display name and time zone; re-render the profile section in place."""
     form = ProfileForm(request.POST)
     if form.is_valid():
         try:
             services.profile_update(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 name=form.cleaned_data["name"],
                 timezone_name=form.cleaned_data["timezone"],
             )
@@ -95,7 +95,7 @@ def profile_update(request: HttpRequest) -> HttpResponse:
     return _section_updated(request, "profile", profile_saved=True)  # also updates the header
 
 
-def _section_updated(request: HttpRequest, partial: str, **extra: Any) -> HttpResponse:
+def _section_updated(request: AuthenticatedHttpRequest, partial: str, **extra: Any) -> HttpResponse:
     """Re-render the changed settings section for htmx; otherwise redirect back (PRG)."""
     if is_htmx_partial_request(request):
         context = _settings_context(request, **extra)
@@ -103,8 +103,8 @@ def _section_updated(request: HttpRequest, partial: str, **extra: Any) -> HttpRe
     return redirect("account_settings")
 
 
-def _after_session_change(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
+def _after_session_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:  # ended its own session: logout() made it anonymous
         login_url = settings.LOGIN_URL
         if is_htmx_partial_request(request):
             return HttpResponseClientRedirect(redirect(login_url).url)
@@ -112,17 +112,15 @@ def _after_session_change(request: HttpRequest) -> HttpResponse:
     return _section_updated(request, "sessions", sessions_changed=True)
 
 
-@login_required
 @require_safe
-def sessions_list(request: HttpRequest) -> HttpResponse:
+def sessions_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send allauth's sessions page to the sessions section: one place to manage them."""
     return redirect(reverse("account_settings") + "#sessions-section")
 
 
-@login_required
 @require_POST
 @vary_on_htmx
-def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+def session_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """End one of the user's sessions (404 for anyone else's)."""
     session = get_owned_or_404(UserSession, user=request.user, owner_field="user", pk=pk)
     current = session.is_current()
@@ -134,25 +132,23 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_session_change(request)
 
 
-@login_required
 @require_POST
 @vary_on_htmx
-def sessions_end_others(request: HttpRequest) -> HttpResponse:
+def sessions_end_others(request: AuthenticatedHttpRequest) -> HttpResponse:
     """End every session except this one."""
-    services.sessions_end_others(request=request, user=request.user)  # type: ignore[arg-type]
+    services.sessions_end_others(request=request, user=request.user)
     messages.success(request, "All other sessions ended.")
     return _after_session_change(request)
 
 
-@login_required
 @require_safe
 @vary_on_htmx
-def security_log(request: HttpRequest) -> HttpResponse:
+def security_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the whole security log (within retention), a keyset page at a time."""
     cursor = request.GET.get("cursor") or None
     try:
         page = selectors.security_event_page(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             cursor=cursor,
             page_size=SECURITY_LOG_PAGE_SIZE,
         )
@@ -177,11 +173,10 @@ def security_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @fresh_login_required
 @require_POST
 @vary_on_htmx
-def passkey_rename(request: HttpRequest, pk: int) -> HttpResponse:
+def passkey_rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Rename one of the user's passkeys in place."""
     authenticator = get_owned_or_404(
         Authenticator,
@@ -214,7 +209,9 @@ def passkey_rename(request: HttpRequest, pk: int) -> HttpResponse:
 EXPORT_TEMPLATE = "accounts/export.html"
 
 
-def _export_context(request: HttpRequest, job: DataExport | None, **extra: Any) -> dict[str, Any]:
+def _export_context(
+    request: AuthenticatedHttpRequest, job: DataExport | None, **extra: Any
+) -> dict[str, Any]:
     return {
         "sources": selectors.user_data_sources(),
         "job": job,
@@ -226,50 +223,46 @@ def _export_context(request: HttpRequest, job: DataExport | None, **extra: Any) 
 
 
 @never_cache
-@login_required
 @fresh_login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_htmx
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Explain the export and show the latest one (GET); start one and go to it (POST)."""
     owner = request.user
     if request.method == "POST":
         try:
-            job, created = services.data_export_start(owner=owner, request=request)  # type: ignore[arg-type]
+            job, created = services.data_export_start(owner=owner, request=request)
         except services.DataExportLimitReached as exc:
-            latest = selectors.data_export_latest(owner=owner)  # type: ignore[arg-type]
+            latest = selectors.data_export_latest(owner=owner)
             context = _export_context(request, latest, limit_message=exc.message)
             return render_page(request, EXPORT_TEMPLATE, context, status=exc.status)
         if not created:
             messages.info(request, "Your export is already being prepared.")
         return redirect("account_export_job", pk=job.pk)
-    latest = selectors.data_export_latest(owner=owner)  # type: ignore[arg-type]
+    latest = selectors.data_export_latest(owner=owner)
     return render_page(request, EXPORT_TEMPLATE, _export_context(request, latest), partial="status")
 
 
 @never_cache
-@login_required
 @require_safe
 @vary_on_htmx
-def data_export_job(request: HttpRequest, pk: int) -> HttpResponse:
+def data_export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show one export's progress (the status partial is polled until it finishes)."""
     job = job_reconcile(get_owned_or_404(DataExport, user=request.user, pk=pk))
     return render_page(request, EXPORT_TEMPLATE, _export_context(request, job), partial="status")
 
 
-@login_required
 @fresh_login_required
 @require_POST
-def data_export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def data_export_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Run a failed export again, from scratch (it does not count as a new export)."""
     job_retry(get_owned_or_404(DataExport, user=request.user, pk=pk))
     return redirect("account_export_job", pk=pk)
 
 
-@login_required
 @fresh_login_required
 @require_safe
-def data_export_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+def data_export_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | FileResponse:
     """Send a finished export's ZIP to its owner only: 404 before it is ready, 410 after."""
     job = get_owned_or_404(DataExport, user=request.user, pk=pk)
     if job.status != JobStatus.DONE:
@@ -290,15 +283,14 @@ def data_export_download(request: HttpRequest, pk: int) -> HttpResponse | FileRe
 
 
 @never_cache
-@login_required
 @fresh_login_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Delete the account after a typed confirmation."""
     form = AccountDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        services.user_delete(user=user)  # type: ignore[arg-type]
+        services.user_delete(user=user)
         logout(request)
         messages.success(request, "Your account and all its data have been deleted.")
         return redirect("account_deleted")
@@ -306,7 +298,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     return render_page(request, "accounts/delete.html", {"form": form}, status=status)
 
 
+@login_not_required  # shown after the account is gone, signed out
 @require_safe
-def account_deleted(request: HttpRequest) -> HttpResponse:
+def account_deleted(request: HtmxHttpRequest) -> HttpResponse:
     """Confirm that the account is gone."""
     return render_page(request, "accounts/deleted.html")

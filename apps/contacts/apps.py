@@ -20,10 +20,11 @@ class ContactsConfig(AppConfig):
 
     def seed_demo(self, *, user: User) -> str:
         """Give the demo user a realistic address book once."""
+        from apps.contacts.lists import ContactList
         from apps.contacts.seed import contacts_seed
-        from apps.contacts.selectors import contact_count
+        from common.lists.selectors import list_count
 
-        existing = contact_count(owner=user)
+        existing = list_count(config=ContactList, owner=user)
         if existing:
             return f"{existing} contacts already there"
         made = contacts_seed(owner=user, count=250)

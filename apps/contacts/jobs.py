@@ -189,7 +189,7 @@ def _rows(text: str) -> tuple[dict[int, str], Any]:
 
 @transaction.atomic
 def contact_import_start(
-    *, owner: User, upload: UploadedFile, duplicates: str = DuplicateMode.SKIP
+    *, owner: User, upload: UploadedFile[bytes], duplicates: str = DuplicateMode.SKIP
 ) -> ContactImport:
     """Check UPLOAD is a readable CSV with a usable header; store it and queue the import.
 

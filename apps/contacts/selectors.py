@@ -1,4 +1,8 @@
-"""Read-side queries for contacts. Every one is scoped to an owner."""
+"""Read-side queries for contacts. Every one is scoped to an owner.
+
+The list's search, sorts, pages and count are declared in apps/contacts/lists.py
+(``ContactList``) and answered by the toolkit's ``common.lists.selectors``.
+"""
 
 from __future__ import annotations
 
@@ -10,67 +14,7 @@ from django.utils import timezone
 
 from apps.contacts.models import Contact, ContactExport, ContactImport, DeletedContacts
 from apps.users.models import User
-from common.pagination import KeysetPage, KeysetPaginator
-from common.text import has_unstorable_chars, strip_control_chars
-
-PAGE_SIZE = 50
-SEARCH_MAX = 100
-
-# sort key -> (label, keyset ordering). Each ordering ends with the unique id and
-# matches an index in Contact.Meta.indexes (owner first).
-SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "name": ("Name", ("last_name", "first_name", "id")),
-    "company": ("Company", ("company", "id")),
-    "updated": ("Recently updated", ("-updated_at", "-id")),
-}
-DEFAULT_SORT = "name"
-
-
-def normalise_query(query: str | None) -> str:
-    """Return QUERY without control characters, trimmed, lower-cased and cut to a sane length.
-
-    A NUL (or another control character, or a lone surrogate) is dropped, not turned into a
-    space: ``Love\x00lace`` searches for ``lovelace``. Tabs and newlines separate words.
-    """
-    return " ".join(strip_control_chars(query or "").split())[:SEARCH_MAX].lower()
-
-
-def normalise_sort(sort: str | None) -> str:
-    """Return SORT when it is a known sort key, else the default."""
-    return sort if sort in SORTS else DEFAULT_SORT
-
-
-def contact_search(*, owner: User, query: str = "") -> QuerySet[Contact]:
-    """Return OWNER's contacts whose name, email, phone or company contain QUERY."""
-    qs = Contact.objects.filter(owner=owner)
-    term = normalise_query(query)
-    if term:
-        # `search` is lower-cased in the database; on PostgreSQL a trigram GIN index
-        # serves this LIKE '%term%'.
-        qs = qs.filter(search__contains=term)
-    return qs
-
-
-def contact_list(
-    *,
-    owner: User,
-    query: str = "",
-    sort: str = DEFAULT_SORT,
-    cursor: str | None = None,
-    page_size: int = PAGE_SIZE,
-) -> KeysetPage[Contact]:
-    """Return one keyset page of OWNER's contacts matching QUERY in SORT order.
-
-    Raises ``common.pagination.InvalidCursor`` for a cursor this ordering did not make.
-    """
-    ordering = SORTS[normalise_sort(sort)][1]
-    qs = contact_search(owner=owner, query=query).defer("notes", "search")
-    return KeysetPaginator(qs, ordering=ordering, page_size=page_size).page(cursor)
-
-
-def contact_count(*, owner: User, query: str = "") -> int:
-    """Return how many of OWNER's contacts match QUERY."""
-    return contact_search(owner=owner, query=query).count()
+from common.text import has_unstorable_chars
 
 
 def contact_email_user(*, owner: User, email: str, exclude_id: int | None = None) -> Contact | None:

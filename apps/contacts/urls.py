@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.urls import path
 
 from apps.contacts import views
+from apps.contacts.lists import ContactList
 
 app_name = "contacts"
 
 urlpatterns = [
-    path("", views.contact_list, name="list"),
-    path("count/", views.contact_count, name="count"),
+    *ContactList.urls(),  # "" (list) and "count/" (count)
     path("new/", views.contact_create, name="create"),
     path("validate/email/", views.contact_validate_email, name="validate_email"),
     path("delete/", views.contact_bulk_delete, name="bulk_delete"),

@@ -45,7 +45,8 @@ class RetentionRule:
         """Return the expired rows at NOW."""
         limit = now - getattr(settings, self.setting)
         model = apps.get_model(self.model)
-        return model._default_manager.filter(self.extra, **{f"{self.date_field}__lt": limit})
+        manager: models.Manager[models.Model] = model._default_manager
+        return manager.filter(self.extra, **{f"{self.date_field}__lt": limit})
 
 
 RULES: tuple[RetentionRule, ...] = (

@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache, caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
@@ -20,14 +21,16 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from common.cache import REDIS_UNAVAILABLE
+from common.http import HtmxHttpRequest
 from common.rendering import is_htmx_partial_request, patch_vary_htmx, render_page, vary_on_htmx
 
 logger = logging.getLogger(__name__)
 
 
+@login_not_required
 @require_safe
 @vary_on_htmx
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """Show the landing page (signed out) or the dashboard (signed in)."""
     return render_page(request, "core/home.html")
 
@@ -38,6 +41,7 @@ Disallow: /contacts/
 """
 
 
+@login_not_required
 @require_safe
 @cache_control(max_age=60 * 60 * 24, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
@@ -52,6 +56,7 @@ _migrations_applied = False
 DEGRADED = "degraded"
 
 
+@login_not_required  # answered by HealthProbeMiddleware first; public anyway
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -129,6 +134,7 @@ def _check_migrations() -> str | None:
     return None
 
 
+@login_not_required  # answered by HealthProbeMiddleware first; public anyway
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
@@ -168,7 +174,7 @@ _UNAVAILABLE = (
 _UNREACHABLE = (OperationalError, InterfaceError, *REDIS_UNAVAILABLE)
 
 
-def _error(request: HttpRequest, status: int) -> HttpResponse:
+def _error(request: HtmxHttpRequest, status: int) -> HttpResponse:
     context = {
         "status": status,
         "title": HTTPStatus(status).phrase,
@@ -184,26 +190,26 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
     return response
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HtmxHttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 400)
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(request: HtmxHttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(request: HtmxHttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 404)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: HtmxHttpRequest) -> HttpResponse:
     """Answer 500, or 503 when the cause is the database or Redis being unreachable."""
     if isinstance(sys.exception(), _UNREACHABLE):
         return service_unavailable(request)
     return _error(request, 500)
 
 
-def service_unavailable(request: HttpRequest) -> HttpResponse:
+def service_unavailable(request: HtmxHttpRequest) -> HttpResponse:
     """Say the service is briefly unavailable, without touching the database or session."""
     context = {
         "status": 503,
@@ -211,9 +217,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         "message": _UNAVAILABLE,
         "site_name": settings.SITE_NAME,
     }
-    template = (
-        "errors/fragment.html" if getattr(request, "htmx", False) else "errors/unavailable.html"
-    )
+    template = "errors/fragment.html" if request.htmx else "errors/unavailable.html"
     try:
         # No request: the context processors would load the user and the messages.
         response = HttpResponse(render_to_string(template, context), status=503)
@@ -226,6 +230,6 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+def csrf_failure(request: HtmxHttpRequest, reason: str = "") -> HttpResponse:
     """Explain a CSRF failure (usually an expired form) instead of Django's debug page."""
     return _error(request, 403)

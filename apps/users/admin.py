@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from apps.users.models import User
 
+if TYPE_CHECKING:  # generic in django-stubs only, not subscriptable at runtime
+    _UserChangeForm = UserChangeForm[User]
+    _BaseUserAdmin = BaseUserAdmin[User]
+else:
+    _UserChangeForm = UserChangeForm
+    _BaseUserAdmin = BaseUserAdmin
 
-class UserChangeAdminForm(UserChangeForm):
+
+class UserChangeAdminForm(_UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(AdminUserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email",)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(_BaseUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ("email",)

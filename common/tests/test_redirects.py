@@ -14,9 +14,18 @@ from common.redirects import NEXT_MAX, redirect_to_next, safe_next_url, safe_pat
 DEFAULT = "/default/"
 
 
+class HtmxRequestFactory(RequestFactory):
+    """Requests as the middleware hands them to views: with ``request.htmx``."""
+
+    def generic(self, *args, **kwargs):
+        request = super().generic(*args, **kwargs)
+        request.htmx = HtmxDetails(request)
+        return request
+
+
 @pytest.fixture
 def rf() -> RequestFactory:
-    return RequestFactory()
+    return HtmxRequestFactory()
 
 
 @pytest.mark.parametrize(
@@ -79,7 +88,6 @@ def test_next_from_post_then_get_then_the_htmx_page(rf):
         {"next": "abc"},
         headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/page/?q=1"},
     )
-    request.htmx = HtmxDetails(request)
     assert safe_next_url(request, DEFAULT) == "/page/?q=1"
     assert safe_next_url(rf.post("/", {"next": "abc"}), DEFAULT) == DEFAULT
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,41 @@ import environ
 # ------------------------------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
-# A .env file is read when present; real environment variables win over it.
-env.read_env(BASE_DIR / ".env", overwrite=False)
+
+class _SetValues(Mapping[str, str]):
+    """os.environ without its empty (or blank) values: `KEY=` reads as unset."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def __getitem__(self, key: str) -> str:
+        value = self._environ[key]
+        if not value.strip():
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, value in self._environ.items() if value.strip())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class Env(environ.Env):
+    """django-environ's reader where an empty value means "use the default", for every
+    variable (so `.env.example` copied to `.env` works as it is). A value without a
+    default that is empty is as missing as an unset one."""
+
+    def __init__(self, **scheme: Any) -> None:
+        super().__init__(**scheme)
+        # get_value() and `in` read self.ENVIRON; read_env() still writes os.environ.
+        self.ENVIRON = _SetValues(os.environ)
+
+
+env = Env()
+# A .env file is read when present (DJANGO_ENV_FILE names another one); real
+# environment variables win over it.
+env.read_env(Path(env("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env"))), overwrite=False)
 
 # ------------------------------------------------------------------------------
 # GENERAL
@@ -191,6 +225,9 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_TRUSTED_CLIENT_IP_HEADER", defaul
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    # django-htmx's, safe with a malformed HX-Current-URL. First, so every request has
+    # request.htmx (common.http.HtmxHttpRequest), even one an error handler answers.
+    "common.middleware.HtmxMiddleware",
     "common.middleware.RequestIDMiddleware",
     "common.middleware.HealthProbeMiddleware",
     "common.middleware.AccessLogMiddleware",
@@ -206,9 +243,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every view needs a signed-in user unless marked @login_not_required (allauth marks its
+    # public ones). Its redirect comes from process_view, so it passes back through every
+    # middleware's response phase: HtmxLoginRedirectMiddleware turns it into a client redirect.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "common.middleware.PrivateResponseMiddleware",  # no-store when signed in; logout clears
     "django.contrib.messages.middleware.MessageMiddleware",
-    "common.middleware.HtmxMiddleware",  # django-htmx's, safe with a malformed HX-Current-URL
     "common.middleware.HtmxMessagesMiddleware",
     "common.middleware.HtmxBoostedFormMiddleware",
     "common.middleware.HtmxLoginRedirectMiddleware",

@@ -29,10 +29,11 @@ ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",")
 # ------------------------------------------------------------------------------
 # SECURITY (HTTPS behind a proxy that terminates TLS)
 # ------------------------------------------------------------------------------
-# The proxy must overwrite this header on every request; set the variable to "" when
-# the app is reached directly over TLS (or set another header name).
+# The proxy must overwrite this header on every request; set the variable to "none"
+# when the app is reached directly over TLS (or set another header name). Empty, like
+# every empty variable, means the default.
 _proxy_header = env("DJANGO_SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto")
-if _proxy_header.lower() in ("", "false", "0", "off", "no"):
+if _proxy_header.lower() in ("none", "false", "0", "off", "no"):
     SECURE_PROXY_SSL_HEADER = None
 else:
     if _proxy_header.lower() in ("true", "1", "on", "yes"):

@@ -7,15 +7,15 @@ from http import HTTPStatus
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    SECRET_SESSION_KEY,
+from django.core.cache import cache
+from django.urls import reverse
+
+from apps.accounts.allauth_internals import (
+    TOTP_SECRET_SESSION_KEY,
     format_hotp_value,
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.core.cache import cache
-from django.urls import reverse
-
 from apps.users.tests.factories import PASSWORD
 from tests.accounts.conftest import age_authentication, password_login
 
@@ -35,7 +35,7 @@ def activate_totp(client) -> str:
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == HTTPStatus.OK
     assert b"QR code" in page.content
-    secret = client.session[SECRET_SESSION_KEY]
+    secret = client.session[TOTP_SECRET_SESSION_KEY]
     assert secret.encode() in page.content  # the manual key is shown
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_now(secret)})
     assert response.status_code == HTTPStatus.FOUND, response.content

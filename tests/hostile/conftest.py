@@ -13,11 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
-from allauth.account.internal.userkit import user_id_to_str
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
@@ -26,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from apps.accounts.allauth_internals import AUTHENTICATION_METHODS_USER_SESSION_KEY, user_id_to_str
 from apps.accounts.models import DataExport, SecurityEvent
 from apps.contacts import services as contact_services
 from apps.contacts.models import ContactExport, ContactImport, DeletedContacts
@@ -183,5 +180,5 @@ def refresh_authentication(session_key: str, user: User) -> None:
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
         {"method": "password", "at": time.time(), "email": user.email}
     ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session[AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
     session.save()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.contacts import selectors, services
+from apps.contacts import services
+from apps.contacts.lists import ContactList
 from apps.contacts.models import Contact, DeletedContacts
 from apps.contacts.tests.factories import ContactFactory
 from common.exceptions import ApplicationError, ConflictError
+from common.lists.selectors import list_page, list_search, normalise_sort
 
 pytestmark = pytest.mark.django_db
 
@@ -115,18 +117,18 @@ def test_search_matches_each_field_case_insensitively(owner, other_user):
     )
     ContactFactory(owner=other_user, first_name="Zelda", last_name="Other")
     for term in ("zel", "FITZ", "z@a.org", "20 12", "jazz age", "  zelda  "):
-        found = selectors.contact_search(owner=owner, query=term)
+        found = list_search(config=ContactList, owner=owner, query=term)
         assert [c.first_name for c in found] == ["Zelda"], term
-    assert not selectors.contact_search(owner=owner, query="nobody").exists()
+    assert not list_search(config=ContactList, owner=owner, query="nobody").exists()
 
 
 def test_list_pages_through_every_contact_once_in_each_sort(owner):
     ContactFactory.create_batch(23, owner=owner)
-    for sort in selectors.SORTS:
+    for sort in ContactList.sorts:
         seen: list[int] = []
         cursor: str | None = None
         while True:
-            page = selectors.contact_list(owner=owner, sort=sort, cursor=cursor, page_size=5)
+            page = list_page(config=ContactList, owner=owner, sort=sort, cursor=cursor, page_size=5)
             seen.extend(c.pk for c in page.items)
             if not page.has_next:
                 break
@@ -135,4 +137,4 @@ def test_list_pages_through_every_contact_once_in_each_sort(owner):
 
 
 def test_unknown_sort_falls_back_to_name():
-    assert selectors.normalise_sort("password") == "name"
+    assert normalise_sort(config=ContactList, sort="password") == "name"

@@ -5,15 +5,17 @@ from __future__ import annotations
 import importlib
 import time
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 
 import pytest
 from django.test import RequestFactory
+from django_htmx.middleware import HtmxDetails
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from apps.core import views
 from common.circuit import CircuitBreaker
+from common.http import HtmxHttpRequest
 
 
 def test_breaker_fails_fast_then_lets_one_probe_through_per_interval():
@@ -31,7 +33,8 @@ def test_breaker_fails_fast_then_lets_one_probe_through_per_interval():
 
 
 def test_a_redis_error_is_a_503_that_needs_no_session():
-    request = RequestFactory().get("/")
+    request = cast("HtmxHttpRequest", RequestFactory().get("/"))
+    request.htmx = HtmxDetails(request)  # as HtmxMiddleware, the first middleware, sets it
     try:
         raise RedisConnectionError("Connection refused")
     except RedisConnectionError:

@@ -1,0 +1,133 @@
+"""The declaration of an owner-scoped list, in the spirit of a small ModelAdmin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, reverse
+
+from common.http import AuthenticatedHttpRequest
+from common.permissions import OWNER_FIELD, owned_by
+
+# A sort: (label shown on its link, keyset ordering ending with the unique id).
+type Sort = tuple[str, tuple[str, ...]]
+
+
+class OwnedList:
+    """Declare one list of the signed-in user's objects; subclass it once per app.
+
+    Only the class attributes are configuration; the views and selectors read them. A subclass
+    that leaves ``model`` unset is abstract (a base for other declarations) and is not checked.
+    """
+
+    model: ClassVar[type[Model]]
+    owner_field: ClassVar[str] = OWNER_FIELD
+    # The field searched for the normalised (trimmed, lower-cased) query, and the lookup used.
+    # None: the list has no search (the query is ignored).
+    search_field: ClassVar[str | None] = None
+    search_lookup: ClassVar[str] = "icontains"
+    search_max: ClassVar[int] = 100
+    # sort key (the ?sort= value) -> (label, ordering). Each ordering must be total (end with
+    # the primary key) and should match an index that starts with the owner field.
+    sorts: ClassVar[Mapping[str, Sort]]
+    default_sort: ClassVar[str | None] = None  # None: the first key of `sorts`
+    page_size: ClassVar[int] = 50
+    defer: ClassVar[tuple[str, ...]] = ()  # columns the rows never show
+
+    template_name: ClassVar[str]
+    results_partial: ClassVar[str] = "results"  # search and sort swap this
+    rows_partial: ClassVar[str] = "rows"  # load-more (a request with a cursor) appends this
+    count_template_name: ClassVar[str | None] = None  # None: no count view
+    count_partial: ClassVar[str] = "count"
+
+    url_name: ClassVar[str]  # e.g. "contacts:list"
+    count_url_name: ClassVar[str | None] = None  # e.g. "contacts:count"
+    invalid_cursor_message: ClassVar[str] = (
+        "That position in the list is no longer valid. Reload the page."
+    )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "model" in cls.__dict__:
+            cls.check()
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise ImproperlyConfigured when the declaration cannot work."""
+        name = cls.__qualname__
+        for attribute in ("sorts", "template_name", "url_name"):
+            if not getattr(cls, attribute, None):
+                raise ImproperlyConfigured(f"{name} must set {attribute}.")
+        if bool(cls.count_template_name) != bool(cls.count_url_name):
+            raise ImproperlyConfigured(
+                f"{name} must set both count_template_name and count_url_name, or neither."
+            )
+        if cls.default_sort is not None and cls.default_sort not in cls.sorts:
+            raise ImproperlyConfigured(f"{name}.default_sort {cls.default_sort!r} is not a sort.")
+        pk_names = {"pk", cls.model._meta.pk.name}
+        for key, (_label, ordering) in cls.sorts.items():
+            if not ordering or ordering[-1].lstrip("-") not in pk_names:
+                raise ImproperlyConfigured(
+                    f"{name}.sorts[{key!r}] must end with the primary key (a total ordering)."
+                )
+
+    # -- hooks -------------------------------------------------------------------------
+    @classmethod
+    def get_queryset(cls, *, owner: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:
+        """Return every object OWNER may list (none for anonymous users); narrow it here."""
+        return owned_by(cls.model, user=owner, owner_field=cls.owner_field)
+
+    @classmethod
+    def get_extra_context(cls, request: HttpRequest) -> dict[str, Any]:
+        """Return what the full page shows besides the list (callables render lazily)."""
+        return {}
+
+    # -- derived -----------------------------------------------------------------------
+    @classmethod
+    def get_default_sort(cls) -> str:
+        return cls.default_sort if cls.default_sort is not None else next(iter(cls.sorts))
+
+    @classmethod
+    def list_url(cls, *, q: str = "", sort: str | None = None, cursor: str | None = None) -> str:
+        """Return the list's URL for this state (the default sort and empty values left out)."""
+        params = {"q": q, "sort": sort, "cursor": cursor}
+        if sort == cls.get_default_sort():
+            params["sort"] = None
+        query = urlencode({k: v for k, v in params.items() if v})
+        base = reverse(cls.url_name)
+        return f"{base}?{query}" if query else base
+
+    @classmethod
+    def count_url(cls, *, q: str = "") -> str:
+        """Return the lazy count's URL for query Q ("" when the list has no count view)."""
+        if not cls.count_url_name:
+            return ""
+        return reverse(cls.count_url_name) + ("?" + urlencode({"q": q}) if q else "")
+
+    @classmethod
+    def as_view(cls) -> Callable[[AuthenticatedHttpRequest], HttpResponse]:
+        """Return the list view (page, ``results`` or ``rows`` partial)."""
+        from common.lists.views import list_view
+
+        return list_view(config=cls)
+
+    @classmethod
+    def as_count_view(cls) -> Callable[[AuthenticatedHttpRequest], HttpResponse]:
+        """Return the lazy count view (page or ``count`` partial)."""
+        from common.lists.views import count_view
+
+        return count_view(config=cls)
+
+    @classmethod
+    def urls(cls, *, prefix: str = "") -> list[URLPattern]:
+        """Return the URL patterns: the list at PREFIX and, if declared, the count at count/."""
+        from common.lists.urls import list_urls
+
+        return list_urls(config=cls, prefix=prefix)

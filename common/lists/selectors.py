@@ -1,0 +1,64 @@
+"""Read-side queries of an owner-scoped list; every one is scoped to an owner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from common.lists.config import OwnedList
+from common.pagination import KeysetPage, KeysetPaginator
+from common.text import strip_control_chars
+
+type Owner = AbstractBaseUser | AnonymousUser
+
+
+def normalise_query(*, config: type[OwnedList], query: str | None) -> str:
+    """Return QUERY without control characters, trimmed, lower-cased and cut to a sane length.
+
+    A NUL (or another control character, or a lone surrogate) is dropped, not turned into a
+    space: ``Love\\x00lace`` searches for ``lovelace``. Tabs and newlines separate words.
+    """
+    return " ".join(strip_control_chars(query or "").split())[: config.search_max].lower()
+
+
+def normalise_sort(*, config: type[OwnedList], sort: str | None) -> str:
+    """Return SORT when it is one of CONFIG's sort keys, else its default sort."""
+    return sort if sort is not None and sort in config.sorts else config.get_default_sort()
+
+
+def list_search(*, config: type[OwnedList], owner: Owner, query: str = "") -> QuerySet[Any]:
+    """Return OWNER's objects of CONFIG's model that match QUERY (all of them when it is empty)."""
+    qs = config.get_queryset(owner=owner)
+    term = normalise_query(config=config, query=query)
+    if term and config.search_field:
+        qs = qs.filter(**{f"{config.search_field}__{config.search_lookup}": term})
+    return qs
+
+
+def list_page(
+    *,
+    config: type[OwnedList],
+    owner: Owner,
+    query: str = "",
+    sort: str | None = None,
+    cursor: str | None = None,
+    page_size: int | None = None,
+) -> KeysetPage[Any]:
+    """Return one keyset page of OWNER's objects matching QUERY in SORT order.
+
+    Raises ``common.pagination.InvalidCursor`` for a cursor this ordering did not make.
+    """
+    ordering = config.sorts[normalise_sort(config=config, sort=sort)][1]
+    qs = list_search(config=config, owner=owner, query=query)
+    if config.defer:
+        qs = qs.defer(*config.defer)
+    paginator = KeysetPaginator(qs, ordering=ordering, page_size=page_size or config.page_size)
+    return paginator.page(cursor)
+
+
+def list_count(*, config: type[OwnedList], owner: Owner, query: str = "") -> int:
+    """Return how many of OWNER's objects match QUERY."""
+    return list_search(config=config, owner=owner, query=query).count()
