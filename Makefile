@@ -20,7 +20,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 CSS_SOURCES := $(NODE_DIR)/src/styles.css $(shell find templates apps common static/js -type f \
 	\( -name '*.html' -o -name '*.py' -o -name '*.js' \) -not -path '*/tests/*' 2>/dev/null)
 
-.PHONY: help setup run test e2e chromium lint fmt migrate shell css superuser worker bench clean
+.PHONY: help setup run test e2e chromium lint fmt migrate shell css superuser worker bench clean app
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  \033[1mmake %-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -83,6 +83,10 @@ shell: $(VENV)/.installed ## Django shell
 
 superuser: migrate ## Create an admin user
 	$(MANAGE) createsuperuser
+
+app: $(VENV)/.installed ## Create a new app from scripts/app_template: make app NAME=things
+	@test -n "$(NAME)" || { echo "Usage: make app NAME=things"; exit 2; }
+	$(BIN)/python scripts/make_app.py $(NAME)
 
 worker: migrate ## Run the background task worker alone
 	$(MANAGE) db_worker
