@@ -25,7 +25,7 @@ from apps.contacts.models import (
     DuplicateMode,
     JobStatus,
 )
-from apps.contacts.services import EDITABLE_FIELDS, contact_validate
+from apps.contacts.services import EDITABLE_FIELDS, contact_merge, contact_validate
 from apps.users.models import User
 from common.csvfiles import csv_writer
 from common.jobs import Job
@@ -326,30 +326,30 @@ class _Importer:
         if key and key in self.seen_in_file:
             self.reject(line, f"email {data['email']} appears earlier in this file")
             return
-        contact = Contact(owner=job.owner, is_favourite=favourite, **data)
         if key and key in self.existing:
             self.seen_in_file.add(key)
             if job.duplicates == DuplicateMode.SKIP:
                 job.skipped_count += 1
                 return
-            contact = Contact.objects.get(pk=self.existing[key])
-            for name, value in data.items():
-                if value:
-                    setattr(contact, name, value)
+            try:
+                # The one locked write path for existing contacts (services.contact_merge).
+                contact_merge(owner=job.owner, contact_id=self.existing[key], data=data)
+            except ValidationError as exc:
+                self.reject(line, _reason(exc))
+            except Contact.DoesNotExist:
+                self.reject(line, f"the contact with email {data['email']} was just deleted")
+            else:
+                job.updated_count += 1
+            return
+        contact = Contact(owner=job.owner, is_favourite=favourite, **data)
         try:
-            contact_validate(contact=contact, check_email=bool(contact.pk))
+            contact_validate(contact=contact, check_email=False)
         except ValidationError as exc:
             self.reject(line, _reason(exc))
             return
         if key:
             self.seen_in_file.add(key)
-        if contact.pk:
-            contact.version += 1
-            contact.updated_at = timezone.now()
-            contact.save()
-            job.updated_count += 1
-        else:
-            self.pending.append(contact)
+        self.pending.append(contact)
 
 
 def _import(job: ContactImport) -> None:

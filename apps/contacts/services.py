@@ -115,6 +115,23 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any], version: int | 
 
 
 @transaction.atomic
+def contact_merge(*, owner: User, contact_id: int, data: Mapping[str, Any]) -> Contact:
+    """Fill OWNER's contact CONTACT_ID with DATA's non-empty values (an import's update).
+
+    Like ``contact_update``, the row is locked while it is read and written, so an edit
+    saved meanwhile is never overwritten with older values; that edit's form then sees
+    the new version and reports a conflict instead of winning silently.
+    """
+    current = Contact.objects.select_for_update().get(pk=contact_id, owner=owner)
+    _apply(current, {name: value for name, value in data.items() if value})
+    contact_validate(contact=current)
+    current.version += 1
+    current.updated_at = timezone.now()
+    _save(current)
+    return current
+
+
+@transaction.atomic
 def contact_favourite_set(*, contact: Contact, favourite: bool) -> Contact:
     """Mark CONTACT as a favourite or not (idempotent)."""
     if contact.is_favourite != favourite:

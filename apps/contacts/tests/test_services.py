@@ -138,3 +138,78 @@ def test_list_pages_through_every_contact_once_in_each_sort(owner):
 
 def test_unknown_sort_falls_back_to_name():
     assert normalise_sort(config=ContactList, sort="password") == "name"
+
+
+def test_merge_fills_only_the_given_values_and_bumps_the_version(owner, contact):
+    Contact.objects.filter(pk=contact.pk).update(company="Engines")
+    merged = services.contact_merge(
+        owner=owner, contact_id=contact.pk, data={"phone": "+44 1", "company": "", "notes": ""}
+    )
+    contact.refresh_from_db()
+    assert (contact.phone, contact.company, contact.version) == ("+44 1", "Engines", 2)
+    assert merged.version == contact.version
+
+
+def test_merge_never_reaches_another_users_contact(owner, other_user, contact):
+    with pytest.raises(Contact.DoesNotExist):
+        services.contact_merge(owner=other_user, contact_id=contact.pk, data={"phone": "1"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_update_never_overwrites_an_edit_saved_meanwhile(owner, monkeypatch):
+    """Finding: the import's update read the row unlocked and saved every field back.
+
+    An inline edit saved between that read and write was silently reverted. Now the
+    merge holds the row lock: the edit waits, then sees the new version (a conflict).
+    """
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections (PostgreSQL)")
+    import threading
+
+    contact = Contact.objects.get(pk=ContactFactory(owner=owner, notes="old notes", phone="").pk)
+    merging, edited = threading.Event(), threading.Event()
+    real_validate = services.contact_validate
+
+    def slow_validate(*, contact, check_email=True):
+        if threading.current_thread().name == "import":
+            merging.set()
+            edited.wait(timeout=2)  # the edit runs now, while the import is mid-write
+        real_validate(contact=contact, check_email=check_email)
+
+    monkeypatch.setattr(services, "contact_validate", slow_validate)
+    outcome: list[str] = []
+
+    def run_import() -> None:
+        try:
+            services.contact_merge(owner=owner, contact_id=contact.pk, data={"phone": "+1 555"})
+        finally:
+            connections.close_all()
+
+    def run_edit() -> None:
+        merging.wait(timeout=10)
+        try:
+            services.contact_update(contact=contact, data={"notes": "new notes"}, version=1)
+            outcome.append("saved")
+        except ConflictError:
+            outcome.append("conflict")
+        finally:
+            edited.set()
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run_import, name="import"),
+        threading.Thread(target=run_edit),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    contact.refresh_from_db()
+    assert contact.phone == "+1 555"
+    if outcome == ["saved"]:
+        assert contact.notes == "new notes"  # a saved edit is never reverted
+    else:
+        assert outcome == ["conflict"]
+        assert contact.notes == "old notes"
