@@ -13,7 +13,10 @@ from pathlib import Path
 
 from tests.servers import free_port
 
-PG_PORTS = range(54300, 54400)  # this project's throwaway clusters stay in this range
+# This project's throwaway clusters stay in this range. It lies below the kernel's ephemeral
+# range (32768-60999): there, an outgoing connection can take the port as its source while
+# an outage test has the cluster stopped, and the restart then fails ("address in use").
+PG_PORTS = range(15400, 15500)
 
 
 def find_pg_bin() -> Path | None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from tests.servers import free_port
 
-REDIS_PORTS = range(56300, 56400)  # this project's throwaway Redis servers stay here
+# This project's throwaway Redis servers stay here: below the ephemeral range, like PG_PORTS.
+REDIS_PORTS = range(16300, 16400)
 
 
 def find_redis_server() -> str | None:

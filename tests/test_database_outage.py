@@ -1,6 +1,6 @@
 """PostgreSQL goes away and comes back: probes, pages and recovery without a restart.
 
-A throwaway cluster (initdb into a temp dir, a port in 54300-54399) is stopped and
+A throwaway cluster (initdb into a temp dir, a port in 15400-15499) is stopped and
 started under a running gunicorn (2 workers) with production settings and the default
 pool timeout: pages must fail fast anyway (docs/decisions/0306-fast-fail-outages.md).
 """

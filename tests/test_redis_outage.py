@@ -1,6 +1,6 @@
 """Redis goes away and comes back: signed-in pages, login and recovery without a restart.
 
-A throwaway redis-server (no persistence, a port in 56300-56399) is stopped, restarted,
+A throwaway redis-server (no persistence, a port in 16300-16399) is stopped, restarted,
 frozen and thawed under a running gunicorn (2 workers) with production settings. While it
 is down the app serves from process memory (docs/decisions/0307-redis-outage-degrades.md).
 """
