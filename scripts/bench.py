@@ -14,7 +14,6 @@ import argparse
 import gzip
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,9 @@ from pathlib import Path
 from pgdb import ensure_postgres_database, seed_contacts_ensure
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import production_env  # noqa: E402  (the one production environment)
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 BENCH_USER = "bench@example.com"
 
@@ -174,16 +176,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kis-bench-"))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
     ensure_postgres_database(database_url)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",  # no TLS proxy in front of this local run
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_POOL_MAX_SIZE": str(max(2, args.threads + 1)),
-    }
+    env = production_env(
+        DATABASE_URL=database_url,
+        DJANGO_SECURE_SSL_REDIRECT="false",  # no TLS proxy in front of this local run
+        DATABASE_POOL_MAX_SIZE=str(max(2, args.threads + 1)),
+    )
     print(f"database: {database_url.split('@')[-1]}")
     run([PY, "manage.py", "migrate", "--noinput"], env)
     run([PY, "manage.py", "collectstatic", "--noinput"], env)

@@ -14,15 +14,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from pgdb import ensure_postgres_database, seed_contacts_ensure
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import production_env  # noqa: E402  (the one production environment)
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 BENCH_USER = "bench-export@example.com"
 TARGET_MB = 50
@@ -86,15 +89,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kis-bench-export-"))
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
     ensure_postgres_database(database_url)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+    env = production_env(DATABASE_URL=database_url, DJANGO_MEDIA_ROOT=str(tmp / "media"))
     try:
         print(f"database: {database_url.split('@')[-1]}")
         run([PY, "manage.py", "migrate", "--noinput"], env)
