@@ -155,11 +155,32 @@ def job_reset_for_task(*, task_path: str, kwargs: dict[str, Any]) -> bool:
     return True
 
 
+def _declared_task(model: type[Job]) -> JobTask:
+    entry = _job_task_of_model(model)
+    if entry is None:
+        raise LookupError(f"no task is declared for {model._meta.label} (job_task)")
+    return entry
+
+
+def job_enqueue(job: Job) -> None:
+    """Queue the task declared for JOB's model (``job_task``) once the transaction commits.
+
+    Services that start a job call this instead of importing their app's tasks.py, so
+    tasks.py (which imports the services) and the services never import each other.
+    """
+    entry = _declared_task(type(job))
+    pk, owner_id = job.pk, job.owner_id
+    transaction.on_commit(lambda: entry.task.enqueue(job_id=pk, user_id=owner_id))
+
+
+def job_latest[J: Job](model: type[J], *, owner: object) -> J | None:
+    """Return OWNER's most recent job of MODEL (None when there is none)."""
+    return model._default_manager.filter(owner=owner).order_by("-created_at", "-id").first()
+
+
 def job_retry(job: Job) -> bool:
     """Run failed JOB again (reset, then queue its task); False when JOB has not failed."""
-    entry = _job_task_of_model(type(job))
-    if entry is None:
-        raise LookupError(f"no task is declared for {type(job)._meta.label} (job_task)")
+    entry = _declared_task(type(job))
     with transaction.atomic():
         locked = type(job)._default_manager.select_for_update().filter(pk=job.pk).first()
         if locked is None or locked.status != JobStatus.FAILED:

@@ -26,8 +26,13 @@ def patch_vary_htmx(response: HttpResponse) -> None:
 
 
 def is_htmx_partial_request(request: HtmxHttpRequest) -> bool:
-    """Return True when htmx asks for a fragment (not a boosted page navigation)."""
-    return bool(request.htmx) and not request.htmx.boosted
+    """Return True when htmx asks for a fragment (not a boosted page navigation).
+
+    A request that never went through the middleware (an error page for a missing static
+    file under ``runserver``) has no ``htmx`` attribute: it is not a partial request.
+    """
+    htmx = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.boosted
 
 
 def render_page(

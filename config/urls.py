@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include_mail_failure_safe("allauth.urls")),  # SMTP down: "try again"
     path("contacts/", include("apps.contacts.urls")),
+    path("companies/", include("apps.companies.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

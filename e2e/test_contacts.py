@@ -101,7 +101,7 @@ def test_inline_edit_enter_saves_escape_cancels(page, visit, ada, check_a11y):
 
 def test_stale_edit_is_refused_with_current_values(page, visit, ada):
     visit(f"/contacts/{ada.pk}/edit/")
-    Contact.objects.filter(pk=ada.pk).update(company="Changed Elsewhere", version=2)
+    Contact.objects.filter(pk=ada.pk).update(company_name="Changed Elsewhere", version=2)
     page.get_by_label("Company").fill("Mine")
     page.get_by_role("button", name="Save").click()
     alert = page.locator("[data-conflict]")
@@ -110,7 +110,7 @@ def test_stale_edit_is_refused_with_current_values(page, visit, ada):
     expect(page.get_by_label("Company")).to_have_value("Mine")
     page.get_by_role("button", name="Save my values").click()
     expect(page.get_by_role("heading", name="Ada Lovelace", exact=True)).to_be_visible()
-    assert Contact.objects.get().company == "Mine"
+    assert Contact.objects.get().company_name == "Mine"
 
 
 def test_delete_and_undo(page, visit, owner, ada, check_a11y):
@@ -245,7 +245,7 @@ def test_keyboard_only_journey(page, visit, owner, ada, check_a11y):
     kb.press("u")
     expect(page.get_by_text("Restored 1 contact.")).to_be_visible()
     expect(page.get_by_role("link", name="Ada Lovelace", exact=True)).to_be_visible()
-    assert Contact.objects.get(pk=ada.pk).company == "Difference Engines"
+    assert Contact.objects.get(pk=ada.pk).company_name == "Difference Engines"
     kb.press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_contain_text("Edit in place")
@@ -276,7 +276,7 @@ def test_inline_edit_conflict_shows_current_values(page, visit, ada):
     row.get_by_role("link", name="Edit Ada Lovelace").click()
     # The edit form must be on screen (holding version 1) before the change elsewhere.
     expect(row.get_by_label("First name")).to_be_focused()
-    Contact.objects.filter(pk=ada.pk).update(company="Elsewhere Ltd", version=5)
+    Contact.objects.filter(pk=ada.pk).update(company_name="Elsewhere Ltd", version=5)
     page.get_by_label("Company").fill("Mine")
     page.get_by_label("Company").press("Enter")
     expect(row.get_by_role("alert")).to_contain_text("Changed elsewhere")
@@ -284,7 +284,7 @@ def test_inline_edit_conflict_shows_current_values(page, visit, ada):
     expect(page.get_by_label("Company")).to_have_value("Mine")
     page.get_by_label("Company").press("Enter")  # a deliberate overwrite
     expect(row).to_contain_text("Mine")
-    assert Contact.objects.get().company == "Mine"
+    assert Contact.objects.get().company_name == "Mine"
 
 
 def test_row_actions_work_right_after_signing_in_through_the_form(page, visit, make_user):

@@ -27,14 +27,14 @@ from django.utils import timezone
 
 from apps.accounts.forms import DELETE_CONFIRMATION
 from apps.accounts.models import DataExport
+from apps.accounts.tests.helpers import password_login
+from apps.accounts.tests.test_delete_complete import give_data
 from apps.contacts.models import Contact, ContactExport, ContactImport, JobStatus
 from apps.contacts.tests.factories import ContactFactory
 from apps.core.retention import ORPHAN_FILES, expired_purge
 from apps.users.models import User
 from apps.users.tests.factories import UserFactory
 from common.storage import private_storage
-from tests.accounts.conftest import password_login
-from tests.accounts.test_delete_complete import give_data
 from tests.servers import free_port, manage, production_env
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is not installed (requirements/base.txt)")

@@ -80,6 +80,55 @@ def test_production_starts_when_configured():
     assert result.stdout.strip() == "False"
 
 
+SITE_URL_PROBE = PROBE.replace("settings.DEBUG", "settings.SITE_URL")
+
+
+@pytest.mark.parametrize(
+    ("allowed", "site_url", "expected"),
+    [
+        ("kis.example.com,.example.org", "", "https://kis.example.com"),  # derived
+        (".example.org", "https://app.example.org:8443/", "https://app.example.org:8443"),
+        ("*", "http://kis.example.com", "http://kis.example.com"),
+    ],
+)
+def test_production_site_url_is_set_or_derived_from_the_first_allowed_host(
+    allowed, site_url, expected
+):
+    """Links in mail sent without a request (background tasks) start with SITE_URL."""
+    result = _run(
+        "config.settings.production",
+        SITE_URL_PROBE,
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS=allowed,
+        EMAIL_URL="smtp://127.0.0.1:1025",
+        DJANGO_SITE_URL=site_url,
+    )
+    assert result.stdout.strip() == expected, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("allowed", "site_url", "error"),
+    [
+        ("*", "", "DJANGO_SITE_URL must be set"),  # never guessed from a wildcard
+        (".example.org", "", "DJANGO_SITE_URL must be set"),
+        ("kis.example.com", "https://evil.example.net", "is not in DJANGO_ALLOWED_HOSTS"),
+        ("kis.example.com", "kis.example.com", "must be a scheme and host"),
+        ("kis.example.com", "https://kis.example.com/app/", "must be a scheme and host"),
+    ],
+)
+def test_production_refuses_a_missing_or_wrong_site_url(allowed, site_url, error):
+    result = _run(
+        "config.settings.production",
+        SITE_URL_PROBE,
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS=allowed,
+        EMAIL_URL="smtp://127.0.0.1:1025",
+        DJANGO_SITE_URL=site_url,
+    )
+    assert result.returncode != 0
+    assert error in result.stderr
+
+
 @pytest.mark.parametrize(
     ("module", "expected"),
     [("config.settings.production", "json"), ("config.settings.local", "text")],

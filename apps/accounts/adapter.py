@@ -1,17 +1,22 @@
-"""allauth adapter: HTML mail parts, a clear error when mail cannot be sent."""
+"""allauth adapter: HTML mail parts, the site's real address, a clear error when mail fails."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from allauth.core import ratelimit
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from common.siteurl import site_url
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +25,19 @@ MAIL_NOT_SENT = "We could not send the email right now. Please try again in a fe
 
 class MailNotSentError(Exception):
     """An account email could not be handed to the mail server (SMTP down, refused)."""
+
+
+@dataclass(frozen=True)
+class MailSite:
+    """The site as a mail names it: ``current_site`` in allauth's mail templates.
+
+    ``domain`` and ``url`` are where the mail's request came to (or ``SITE_URL`` without
+    a request), never the Site row's stored domain; ``name`` is the Site's (an admin's).
+    """
+
+    name: str
+    domain: str
+    url: str
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -54,11 +72,24 @@ class AccountAdapter(DefaultAccountAdapter):
                     "text": msg.body,
                     "site_name": getattr(site, "name", ""),
                     "site_domain": getattr(site, "domain", ""),
+                    "site_url": getattr(site, "url", ""),
                     "code": context.get("code", ""),
                 },
             )
             msg.attach_alternative(html, "text/html")
         return msg
+
+    def mail_site(self) -> MailSite:
+        """Return the site every account mail names and links to (common.siteurl).
+
+        The request's scheme and host (validated against ALLOWED_HOSTS by
+        ``get_host()``), or ``settings.SITE_URL`` when there is no request (a task).
+        """
+        request = allauth_context.request
+        url = site_url(request)
+        return MailSite(
+            name=get_current_site(request).name, domain=url.partition("://")[2], url=url
+        )
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Send the email; raise MailNotSentError when the mail server cannot take it.
@@ -66,6 +97,7 @@ class AccountAdapter(DefaultAccountAdapter):
         apps.accounts.middleware.MailFailureMiddleware then undoes the request and
         tells the user to try again.
         """
+        context = {"current_site": self.mail_site(), **context}
         try:
             super().send_mail(template_prefix, email, context)
         except (OSError, smtplib.SMTPException) as exc:

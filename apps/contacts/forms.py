@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Model
 
 from apps.contacts.models import (
     COMPANY_MAX,
@@ -13,51 +13,42 @@ from apps.contacts.models import (
     NAME_MAX,
     NOTES_MAX,
     PHONE_MAX,
-    Contact,
     DuplicateMode,
 )
 from apps.contacts.services import EDITABLE_FIELDS
 from apps.core.idempotency import SubmissionKeyField
+from common.lists.forms import RowFormMixin, VersionedForm
+from common.lists.widgets import PickerInput
 
-INPUT = "input input-bordered w-full"
 
-
-class ContactForm(forms.Form):
+class ContactForm(VersionedForm):
     """The fields of a contact, plus the version the user started editing from."""
+
+    editable_fields = EDITABLE_FIELDS
 
     first_name = forms.CharField(max_length=NAME_MAX, required=False)
     last_name = forms.CharField(max_length=NAME_MAX, required=False)
     email = forms.EmailField(max_length=EMAIL_MAX, required=False)
     phone = forms.CharField(max_length=PHONE_MAX, required=False)
-    company = forms.CharField(max_length=COMPANY_MAX, required=False)
+    company = forms.CharField(
+        max_length=COMPANY_MAX,
+        required=False,
+        widget=PickerInput(options_url_name="companies:options", label="Companies"),
+        help_text="Choose one of your companies, or type a new name to add it.",
+    )
     notes = forms.CharField(
         max_length=NOTES_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, *args: Any, contact: Contact | None = None, **kwargs: Any) -> None:
-        if contact is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                name: getattr(contact, name) for name in (*EDITABLE_FIELDS, "version")
-            }
+    def initial_from(self, instance: Model) -> dict[str, Any]:
+        initial = super().initial_from(instance)
+        initial["company"] = getattr(instance, "company_name", "")  # the name, not the link
+        return initial
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name == "notes":
-                field.widget.attrs["class"] = "textarea textarea-bordered w-full"
-            elif not field.widget.is_hidden:
-                field.widget.attrs["class"] = INPUT
         self.fields["email"].widget.attrs["autocomplete"] = "off"
         self.fields["phone"].widget.attrs["autocomplete"] = "off"
-
-    @property
-    def has_field_errors(self) -> bool:
-        """Return whether a field, not only the form as a whole, has an error to mark."""
-        return any(name != NON_FIELD_ERRORS for name in self.errors)
-
-    def data_for_service(self) -> dict[str, Any]:
-        return {
-            name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data
-        }
 
 
 class ContactCreateForm(ContactForm):
@@ -66,18 +57,22 @@ class ContactCreateForm(ContactForm):
     submission_key = SubmissionKeyField()
 
 
-class RowForm(ContactForm):
-    """The inline row editor: the table's columns only."""
+class RowForm(RowFormMixin, ContactForm):
+    """The inline row editor: the table's columns only (both names share the Name cell)."""
+
+    row_cells = {"first_name": ("first_name", "last_name")}
+    row_widths = {
+        "first_name": "w-28",
+        "last_name": "w-28",
+        "email": "w-48",
+        "phone": "w-32",
+        "company": "w-36",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["notes"]
-
-    @property
-    def focus_field(self) -> str:
-        """Return the field the editor starts in: the first invalid one, else the first."""
-        invalid = (name for name in self.fields if name != "version" and name in self.errors)
-        return next(invalid, "first_name")
+        self._mark_focus()
 
 
 class ImportForm(forms.Form):

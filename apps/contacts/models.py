@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Lower
 from django.urls import reverse
-from django.utils import timezone
 
-from common.jobs import Job, JobStatus
+from common.jobs import JobStatus
+from common.lists.csvjobs.models import ExportJob, ImportJob
+from common.lists.models import Trash, Versioned
 from common.storage import private_storage
 
 # JobStatus and private_storage are also imported from here (jobs, tests, migrations).
@@ -30,7 +31,7 @@ COMPANY_MAX = 150
 NOTES_MAX = 5000
 
 
-class Contact(models.Model):
+class Contact(Versioned):
     """A person in one user's address book."""
 
     owner = models.ForeignKey(
@@ -40,12 +41,21 @@ class Contact(models.Model):
     last_name = models.CharField(max_length=NAME_MAX, blank=True)
     email = models.EmailField(max_length=EMAIL_MAX, blank=True)
     phone = models.CharField(max_length=PHONE_MAX, blank=True)
-    company = models.CharField(max_length=COMPANY_MAX, blank=True)
+    # The company this contact works for (chosen or typed in the picker), and a copy of its
+    # name that the list shows, searches and sorts by without a join (services keep it equal).
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        db_index=False,  # contact_company_name below serves lookups by company
+    )
+    company_name = models.CharField(
+        "company", max_length=COMPANY_MAX, blank=True, editable=False, db_column="company"
+    )
     notes = models.TextField(max_length=NOTES_MAX, blank=True)
     is_favourite = models.BooleanField("favourite", default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     # Lower-cased text of every searchable field; PostgreSQL indexes it with pg_trgm
     # (migration 0002), so `search__contains` stays fast at 100k+ rows.
     search = models.GeneratedField(
@@ -59,7 +69,7 @@ class Contact(models.Model):
                 models.Value(" "),
                 "phone",
                 models.Value(" "),
-                "company",
+                "company_name",
                 output_field=models.TextField(),
             )
         ),
@@ -83,7 +93,10 @@ class Contact(models.Model):
             models.Index(
                 fields=["owner", "last_name", "first_name", "id"], name="contact_owner_name"
             ),
-            models.Index(fields=["owner", "company", "id"], name="contact_owner_company"),
+            models.Index(fields=["owner", "company_name", "id"], name="contact_owner_company"),
+            models.Index(
+                fields=["company", "last_name", "first_name", "id"], name="contact_company_name"
+            ),
             models.Index(fields=["owner", "-updated_at", "-id"], name="contact_owner_updated"),
         ]
 
@@ -104,23 +117,8 @@ class Contact(models.Model):
         return name or self.email or f"Contact #{self.pk}"
 
 
-class ContactJob(Job):
-    """Fields shared by export and import jobs: who, state and progress."""
-
-    class Meta:
-        abstract = True
-
-
-class ContactExport(ContactJob):
-    """A CSV export of one user's contacts, written by a background task."""
-
-    file = models.FileField(storage=private_storage, upload_to="exports/%Y/%m/", blank=True)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-
-    def __str__(self) -> str:
-        return f"Export #{self.pk} ({self.status})"
+class ContactExport(ExportJob):
+    """A CSV export of one user's contacts, written by a background task (apps/contacts/jobs.py)."""
 
 
 class DuplicateMode(models.TextChoices):
@@ -128,37 +126,16 @@ class DuplicateMode(models.TextChoices):
     UPDATE = "update", "Update contacts whose email is already in my address book"
 
 
-class ContactImport(ContactJob):
-    """A CSV upload, imported by a background task, with a report of rejected rows."""
+class ContactImport(ImportJob):
+    """A CSV upload, imported by a background task, with a per-line report (ImportJob)."""
 
-    file = models.FileField(storage=private_storage, upload_to="imports/%Y/%m/")
-    original_name = models.CharField(max_length=255, blank=True)
     duplicates = models.CharField(
         max_length=10, choices=DuplicateMode.choices, default=DuplicateMode.SKIP
     )
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    skipped_count = models.PositiveIntegerField(default=0)
-    # [{"line": 7, "reason": "..."}, ...], capped (see services.IMPORT_MAX_REPORTED_ERRORS).
-    rejected = models.JSONField(default=list, blank=True)
-    rejected_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-
-    def __str__(self) -> str:
-        return f"Import #{self.pk} ({self.status})"
 
 
-class DeletedContacts(models.Model):
-    """What one delete removed, kept briefly so Undo can restore it exactly."""
-
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    rows = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
+class DeletedContacts(Trash):
+    """What one delete of contacts removed, kept briefly so Undo can restore it exactly."""
 
     class Meta:
         verbose_name_plural = "deleted contacts"
-
-    def __str__(self) -> str:
-        return f"{len(self.rows)} deleted contact(s)"

@@ -8,6 +8,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from apps.companies.models import Company
+from apps.companies.services import company_get_or_create
 from apps.contacts.models import Contact
 from apps.users.models import User
 
@@ -169,6 +171,9 @@ def contacts_seed(*, owner: User, count: int, batch_size: int = 2000, seed: int 
     rng = random.Random(seed or None)  # noqa: S311 - fake data, not security
     start = Contact.objects.filter(owner=owner).count()
     now = timezone.now()
+    companies: list[Company | None] = [
+        company_get_or_create(owner=owner, name=name) for name in COMPANIES
+    ]
     made = 0
     while made < count:
         batch: list[Contact] = []
@@ -184,7 +189,8 @@ def contacts_seed(*, owner: User, count: int, batch_size: int = 2000, seed: int 
                     last_name=last,
                     email=f"{local}.{n}@{rng.choice(DOMAINS)}",
                     phone=f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-                    company=rng.choice(COMPANIES),
+                    company=(company := rng.choice(companies)),
+                    company_name=company.name if company else "",
                     notes="",
                     is_favourite=rng.random() < 0.05,
                     created_at=stamp,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.contacts.models import Contact, ContactExport, ContactImport, DeletedContacts
 from apps.users.models import User
+from common.jobs import job_latest
 from common.text import has_unstorable_chars
 
 
@@ -30,12 +31,12 @@ def contact_email_user(*, owner: User, email: str, exclude_id: int | None = None
 
 def contact_export_latest(*, owner: User) -> ContactExport | None:
     """Return OWNER's most recent export job."""
-    return ContactExport.objects.filter(owner=owner).first()
+    return job_latest(ContactExport, owner=owner)
 
 
 def contact_import_latest(*, owner: User) -> ContactImport | None:
     """Return OWNER's most recent import job."""
-    return ContactImport.objects.filter(owner=owner).first()
+    return job_latest(ContactImport, owner=owner)
 
 
 CONTACT_EXPORT_FIELDS = (
@@ -44,7 +45,8 @@ CONTACT_EXPORT_FIELDS = (
     "last_name",
     "email",
     "phone",
-    "company",
+    "company_id",
+    "company_name",
     "notes",
     "is_favourite",
     "created_at",

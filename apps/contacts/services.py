@@ -6,22 +6,29 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.timesince import timesince
+from django.db import transaction
 
+from apps.companies.models import Company
+from apps.companies.services import company_get_or_create
 from apps.contacts.models import NOTES_MAX, Contact, DeletedContacts
-from apps.contacts.selectors import CONTACT_EXPORT_FIELDS, contact_email_user
+from apps.contacts.selectors import contact_email_user
 from apps.core.idempotency import submission_claim, submission_complete
 from apps.users.models import User
-from common.exceptions import ApplicationError, ConflictError
+from common.lists.services import (
+    BULK_DELETE_MAX,
+    object_save,
+    object_update,
+    objects_delete,
+    objects_restore,
+)
 from common.text import has_unstorable_chars
 
+# What forms, imports and callers may set. "company" takes a company's name (found in any
+# case, or created) or a Company; the contact links to it and caches its name.
 EDITABLE_FIELDS = ("first_name", "last_name", "email", "phone", "company", "notes")
-BULK_DELETE_MAX = 1000
+TEXT_FIELDS = ("first_name", "last_name", "email", "phone", "notes")
+__all__ = ["BULK_DELETE_MAX", "EDITABLE_FIELDS", "TEXT_FIELDS"]  # and the functions below
 
 
 def _clean_value(value: Any) -> str:
@@ -33,14 +40,16 @@ def contact_validate(*, contact: Contact, check_email: bool = True) -> None:
 
     CHECK_EMAIL=False skips the per-owner email lookup (a bulk import checks it in memory).
     """
-    for name in EDITABLE_FIELDS:
+    for name in TEXT_FIELDS:
         setattr(contact, name, _clean_value(getattr(contact, name)))
+    company = contact.company if contact.company_id else None
+    contact.company_name = company.name if company is not None else ""
     errors: dict[str, list[str]] = {}
     try:
         contact.full_clean(exclude=["owner"], validate_constraints=False)
     except ValidationError as exc:
         errors = exc.message_dict
-    for name in EDITABLE_FIELDS:
+    for name in TEXT_FIELDS:
         if has_unstorable_chars(getattr(contact, name)):
             # What forms.CharField says; an import or an API caller gets it per field.
             errors[name] = ["Null characters are not allowed."]
@@ -58,21 +67,20 @@ def contact_validate(*, contact: Contact, check_email: bool = True) -> None:
         raise ValidationError(errors)
 
 
-def _apply(contact: Contact, data: Mapping[str, Any]) -> None:
-    for name in EDITABLE_FIELDS:
-        if name in data:
-            setattr(contact, name, data[name])
+UNIQUE_EMAIL = {"email": "Another contact already uses this email address."}
 
 
-def _save(contact: Contact) -> None:
-    """Save a validated CONTACT; a concurrent save that took its email first is a field error."""
-    try:
-        with transaction.atomic():
-            contact.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"email": ["Another contact already uses this email address."]}
-        ) from exc
+def contact_company_resolve(*, owner: User, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return DATA with its "company" name replaced by OWNER's Company (created if new).
+
+    An empty name is no company. A name that cannot be a company (too long, a NUL) raises
+    ValidationError on the "company" field.
+    """
+    resolved = dict(data)
+    value = resolved.get("company")
+    if isinstance(value, str):
+        resolved["company"] = company_get_or_create(owner=owner, name=value)
+    return resolved
 
 
 @transaction.atomic
@@ -85,12 +93,16 @@ def contact_create(
     twice, and the first submission created the contact.
     """
     submission_claim(owner=owner, key=submission_key)
-    contact = Contact(owner=owner)
-    _apply(contact, data)
+    values = contact_company_resolve(owner=owner, data=data)
+    contact = Contact(owner=owner, **{k: v for k, v in values.items() if k in EDITABLE_FIELDS})
     contact_validate(contact=contact)
-    _save(contact)
+    object_save(contact, unique_error=UNIQUE_EMAIL)
     submission_complete(owner=owner, key=submission_key, result_url=contact.get_absolute_url())
     return contact
+
+
+def _validate(contact: Contact) -> None:
+    contact_validate(contact=contact)
 
 
 @transaction.atomic
@@ -100,18 +112,14 @@ def contact_update(*, contact: Contact, data: Mapping[str, Any], version: int | 
     The row is locked while it is compared and written, so two saves from stale
     forms can never both win.
     """
-    current = Contact.objects.select_for_update().get(pk=contact.pk)
-    if version is None or current.version != version:
-        raise ConflictError(
-            "This contact was changed elsewhere since you opened it. Nothing was saved.",
-            extra={"current": current},
-        )
-    _apply(current, data)
-    contact_validate(contact=current)
-    current.version += 1
-    current.updated_at = timezone.now()
-    _save(current)
-    return current
+    return object_update(
+        obj=contact,
+        data=contact_company_resolve(owner=contact.owner, data=data),
+        version=version,
+        fields=EDITABLE_FIELDS,
+        validate=_validate,
+        unique_error=UNIQUE_EMAIL,
+    )
 
 
 @transaction.atomic
@@ -120,15 +128,20 @@ def contact_merge(*, owner: User, contact_id: int, data: Mapping[str, Any]) -> C
 
     Like ``contact_update``, the row is locked while it is read and written, so an edit
     saved meanwhile is never overwritten with older values; that edit's form then sees
-    the new version and reports a conflict instead of winning silently.
+    the new version and reports a conflict instead of winning silently. Raises
+    Contact.DoesNotExist when OWNER has no such contact (any more).
     """
-    current = Contact.objects.select_for_update().get(pk=contact_id, owner=owner)
-    _apply(current, {name: value for name, value in data.items() if value})
-    contact_validate(contact=current)
-    current.version += 1
-    current.updated_at = timezone.now()
-    _save(current)
-    return current
+    contact = Contact.objects.only("pk").get(pk=contact_id, owner=owner)
+    values = {k: v for k, v in data.items() if v}  # a merge never clears a field
+    return object_update(
+        obj=contact,
+        data=contact_company_resolve(owner=owner, data=values),
+        version=None,
+        fields=EDITABLE_FIELDS,
+        validate=_validate,
+        unique_error=UNIQUE_EMAIL,
+        merge=True,
+    )
 
 
 @transaction.atomic
@@ -136,63 +149,36 @@ def contact_favourite_set(*, contact: Contact, favourite: bool) -> Contact:
     """Mark CONTACT as a favourite or not (idempotent)."""
     if contact.is_favourite != favourite:
         contact.is_favourite = favourite
-        contact.version += 1
-        contact.updated_at = timezone.now()
+        contact.touch()
         contact.save(update_fields=["is_favourite", "version", "updated_at"])
     return contact
 
 
-def _snapshot(contact: Contact) -> dict[str, Any]:
-    row = {name: getattr(contact, name) for name in (*CONTACT_EXPORT_FIELDS, "version")}
-    for key in ("created_at", "updated_at"):
-        row[key] = row[key].isoformat()
-    return row
-
-
-@transaction.atomic
 def contacts_delete(*, owner: User, ids: Iterable[int]) -> DeletedContacts | None:
     """Delete OWNER's contacts with IDS; keep a snapshot for Undo and return it.
 
     Ids that are not OWNER's are ignored. Returns None when nothing was deleted.
     """
-    wanted = {int(i) for i in ids}
-    if len(wanted) > BULK_DELETE_MAX:
-        raise ApplicationError(f"Delete at most {BULK_DELETE_MAX} contacts at a time.")
-    contacts = list(Contact.objects.select_for_update().filter(owner=owner, pk__in=wanted))
-    if not contacts:
-        return None
-    DeletedContacts.objects.filter(
-        owner=owner, created_at__lt=timezone.now() - settings.RETENTION_UNDO
-    ).delete()
-    trash = DeletedContacts.objects.create(owner=owner, rows=[_snapshot(c) for c in contacts])
-    Contact.objects.filter(pk__in=[c.pk for c in contacts]).delete()
-    return trash
+    return objects_delete(model=Contact, trash_model=DeletedContacts, owner=owner, ids=ids)
 
 
-@transaction.atomic
 def contacts_restore(*, owner: User, trash_id: int) -> int:
     """Put back exactly what delete TRASH_ID removed (same ids and values); return how many."""
-    trash = DeletedContacts.objects.select_for_update().filter(owner=owner, pk=trash_id).first()
-    if trash is None:
-        raise ApplicationError("There is nothing to undo (it was already undone or expired).")
-    now = timezone.now()
-    if trash.created_at < now - settings.RETENTION_UNDO:
-        kept = timesince(now - settings.RETENTION_UNDO, now)
-        raise ApplicationError(
-            f"This undo has expired: deleted contacts can be restored for {kept} only."
-        )
-    contacts = []
-    for row in trash.rows:
-        data = dict(row)
-        for key in ("created_at", "updated_at"):
-            data[key] = parse_datetime(data[key])
-        contacts.append(Contact(owner=owner, **data))
-    try:
-        with transaction.atomic():
-            Contact.objects.bulk_create(contacts)
-    except IntegrityError as exc:
-        raise ApplicationError(
+    return objects_restore(
+        model=Contact,
+        trash_model=DeletedContacts,
+        owner=owner,
+        trash_id=trash_id,
+        conflict_message=(
             "Could not undo: an email address of a deleted contact is now used by another contact."
-        ) from exc
-    trash.delete()
-    return len(contacts)
+        ),
+        prepare=_company_names_now,
+    )
+
+
+def _company_names_now(contacts: list[Contact]) -> None:
+    """Give restored CONTACTS their company's current name (renamed or deleted meanwhile)."""
+    ids = {c.company_id for c in contacts if c.company_id is not None}
+    names = dict(Company.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for contact in contacts:
+        contact.company_name = names.get(contact.company_id, "") if contact.company_id else ""

@@ -1,7 +1,9 @@
 """Background tasks (django.tasks; run by `manage.py db_worker`).
 
 Every task done for a user takes keyword arguments including ``user_id``, so deleting
-the account can find and delete its task results.
+the account can find and delete its task results. Each task that runs a job is declared
+with ``job_task``; the services queue it through that registry (``job_enqueue``), so
+jobs.py never imports this module.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from common.jobs import JobStatus
+from common.lists.csvjobs.models import ExportJob, ImportJob
+from common.lists.models import Trash
 from common.storage import private_storage
 
 logger = logging.getLogger(__name__)
@@ -50,9 +52,8 @@ class RetentionRule:
 
 
 RULES: tuple[RetentionRule, ...] = (
-    RetentionRule("contacts.DeletedContacts", "created_at", "RETENTION_UNDO"),
-    RetentionRule("contacts.ContactExport", "finished_at", "RETENTION_FILES", FINISHED_JOB),
-    RetentionRule("contacts.ContactImport", "finished_at", "RETENTION_FILES", FINISHED_JOB),
+    # Every concrete Trash (undo snapshots) has its rule too (trash_rules, below).
+    # Every concrete CSV ExportJob / ImportJob has its rule too (csv_job_rules, below).
     RetentionRule("accounts.DataExport", "finished_at", "RETENTION_FILES", FINISHED_JOB),
     RetentionRule(
         "django_tasks_database.DBTaskResult",
@@ -64,6 +65,33 @@ RULES: tuple[RetentionRule, ...] = (
     RetentionRule("core.SubmissionKey", "created_at", "RETENTION_SUBMISSION_KEYS"),
 )
 ORPHAN_FILES = "orphan private files"
+
+
+def csv_job_rules() -> tuple[RetentionRule, ...]:
+    """Return a rule for each installed concrete CSV job model (common.lists.csvjobs).
+
+    A finished export or import, and its file, goes after RETENTION_FILES, so an app
+    declared on the toolkit needs no line here.
+    """
+    return tuple(
+        RetentionRule(model._meta.label, "finished_at", "RETENTION_FILES", FINISHED_JOB)
+        for model in apps.get_models()
+        if issubclass(model, (ExportJob, ImportJob))
+    )
+
+
+def trash_rules() -> tuple[RetentionRule, ...]:
+    """Return a rule for each installed undo snapshot model (common.lists.models.Trash)."""
+    return tuple(
+        RetentionRule(model._meta.label, "created_at", "RETENTION_UNDO")
+        for model in apps.get_models()
+        if issubclass(model, Trash)
+    )
+
+
+def retention_rules() -> tuple[RetentionRule, ...]:
+    """Return every rule: the undo snapshots and CSV jobs of the toolkit's apps, then RULES."""
+    return (*trash_rules(), *csv_job_rules(), *RULES)
 
 
 def _delete_in_batches(queryset: models.QuerySet[models.Model]) -> int:
@@ -117,13 +145,13 @@ def orphan_files(*, now: datetime) -> list[str]:
 
 
 def expired_purge(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
-    """Delete every expired row (and file) of the RULES; return how many per model.
+    """Delete every expired row (and file) of retention_rules(); return how many per model.
 
     DRY_RUN only counts. Orphan private files are counted under ``ORPHAN_FILES``.
     """
     now = now or timezone.now()
     counts: dict[str, int] = {}
-    for rule in RULES:
+    for rule in retention_rules():
         queryset = rule.queryset(now=now)
         counts[rule.model] = queryset.count() if dry_run else _delete_in_batches(queryset)
     orphans = orphan_files(now=now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -14,7 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, reverse
 
 from common.http import AuthenticatedHttpRequest
+from common.lists import services
+from common.lists.models import Trash
 from common.permissions import OWNER_FIELD, owned_by
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from common.lists.forms import VersionedForm
 
 # A sort: (label shown on its link, keyset ordering ending with the unique id).
 type Sort = tuple[str, tuple[str, ...]]
@@ -28,6 +35,7 @@ class OwnedList:
     """
 
     model: ClassVar[type[Model]]
+    do_not_call_in_templates: ClassVar[bool] = True  # templates get the class as ``config``
     owner_field: ClassVar[str] = OWNER_FIELD
     # The field searched for the normalised (trimmed, lower-cased) query, and the lookup used.
     # None: the list has no search (the query is ignored).
@@ -52,6 +60,19 @@ class OwnedList:
     invalid_cursor_message: ClassVar[str] = (
         "That position in the list is no longer valid. Reload the page."
     )
+
+    # -- object pages (common.lists.objects); an unset template or form: no such page -----
+    detail_template_name: ClassVar[str | None] = None  # <pk>/
+    form_class: ClassVar[type[VersionedForm] | None] = None  # new/ and <pk>/edit/
+    create_form_class: ClassVar[type[VersionedForm] | None] = None  # new/ (default form_class)
+    form_template_name: ClassVar[str | None] = None
+    row_form_class: ClassVar[type[VersionedForm] | None] = None  # <pk>/row/ and row/edit/
+    row_partial: ClassVar[str] = "row"  # of template_name: one table row
+    row_edit_template_name: ClassVar[str] = "lists/row_edit.html"
+    delete_template_name: ClassVar[str] = "lists/delete.html"  # <pk>/delete/
+    trash_model: ClassVar[type[Trash] | None] = None  # delete/ (bulk) and undo/<pk>/
+    bulk_max: ClassVar[int] = services.BULK_DELETE_MAX
+    changed_event: ClassVar[str | None] = None  # default "<namespace>-changed"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -89,7 +110,102 @@ class OwnedList:
         """Return what the full page shows besides the list (callables render lazily)."""
         return {}
 
+    @classmethod
+    def create(
+        cls, *, owner: AbstractBaseUser, data: Mapping[str, Any], submission_key: UUID | None
+    ) -> Any:
+        """Create OWNER's object from a valid form's DATA; call the app's service here."""
+        raise ImproperlyConfigured(f"{cls.__qualname__} must define create() to offer new/.")
+
+    @classmethod
+    def update(cls, *, obj: Any, data: Mapping[str, Any], version: int | None) -> Any:
+        """Save DATA onto OBJ unless it moved past VERSION; call the app's service here."""
+        raise ImproperlyConfigured(f"{cls.__qualname__} must define update() to offer edit.")
+
+    @classmethod
+    def delete(cls, *, owner: AbstractBaseUser, ids: list[int]) -> Any:
+        """Delete OWNER's objects with IDS; return the Undo snapshot (None: nothing deleted)."""
+        if cls.trash_model is None:
+            raise ImproperlyConfigured(
+                f"{cls.__qualname__} must set trash_model or define delete()."
+            )
+        return services.objects_delete(
+            model=cls.model, trash_model=cls.trash_model, owner=owner, ids=ids, limit=cls.bulk_max
+        )
+
+    @classmethod
+    def restore(cls, *, owner: AbstractBaseUser, trash_id: int) -> int:
+        """Put back what one delete removed; return how many objects."""
+        if cls.trash_model is None:
+            raise ImproperlyConfigured(f"{cls.__qualname__} has no trash_model to restore from.")
+        return services.objects_restore(
+            model=cls.model, trash_model=cls.trash_model, owner=owner, trash_id=trash_id
+        )
+
+    @classmethod
+    def get_object_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        """Return what OBJ's page shows besides OBJ (e.g. its related objects)."""
+        return {}
+
     # -- derived -----------------------------------------------------------------------
+    @classmethod
+    def namespace(cls) -> str:
+        """Return the URL namespace (the app's ``app_name``), from ``url_name``."""
+        return cls.url_name.rpartition(":")[0]
+
+    @classmethod
+    def url(cls, action: str) -> str:
+        """Return the URL name of ACTION (``"edit"`` -> ``"contacts:edit"``)."""
+        namespace = cls.namespace()
+        return f"{namespace}:{action}" if namespace else action
+
+    @classmethod
+    def url_names(cls) -> dict[str, str]:
+        """Return every action's URL name (``{% url config.url_names.edit pk %}``)."""
+        actions = ("create", "detail", "edit", "row", "row_edit", "delete", "bulk_delete", "undo")
+        return {action: cls.url(action) for action in actions}
+
+    @classmethod
+    def verbose_name(cls) -> str:
+        return str(cls.model._meta.verbose_name)
+
+    @classmethod
+    def verbose_name_plural(cls) -> str:
+        return str(cls.model._meta.verbose_name_plural)
+
+    @classmethod
+    def has_undo(cls) -> bool:
+        return cls.trash_model is not None
+
+    @classmethod
+    def can_delete(cls) -> bool:
+        """Return whether objects can be deleted: a trash_model, or an own delete()."""
+        own_delete = cls.delete.__func__ is not OwnedList.delete.__func__  # type: ignore[attr-defined]
+        return cls.has_undo() or own_delete
+
+    @classmethod
+    def object_name(cls) -> str:
+        """Return the template variable of one object (the model name, e.g. ``contact``)."""
+        return cls.model._meta.model_name or "object"
+
+    @classmethod
+    def row_id(cls, obj: Model) -> str:
+        """Return the DOM id of OBJ's table row (``contact-7``)."""
+        return f"{cls.object_name()}-{obj.pk}"
+
+    @classmethod
+    def get_changed_event(cls) -> str:
+        """Return the client event a change fires (the lazy count reloads on it)."""
+        return cls.changed_event or f"{cls.namespace() or cls.object_name()}-changed"
+
+    @classmethod
+    def require(cls, attribute: str) -> Any:
+        """Return the declared ATTRIBUTE, or raise ImproperlyConfigured when it is unset."""
+        value = getattr(cls, attribute, None)
+        if not value:
+            raise ImproperlyConfigured(f"{cls.__qualname__} must set {attribute}.")
+        return value
+
     @classmethod
     def get_default_sort(cls) -> str:
         return cls.default_sort if cls.default_sort is not None else next(iter(cls.sorts))
@@ -127,7 +243,7 @@ class OwnedList:
 
     @classmethod
     def urls(cls, *, prefix: str = "") -> list[URLPattern]:
-        """Return the URL patterns: the list at PREFIX and, if declared, the count at count/."""
+        """Return the URL patterns: the list at PREFIX, its count and the declared object pages."""
         from common.lists.urls import list_urls
 
         return list_urls(config=cls, prefix=prefix)

@@ -63,6 +63,7 @@ def list_view(*, config: type[OwnedList]) -> View:
             "start_url": config.list_url(q=raw_q, sort=sort),
             "next_url": next_url if page.has_next else "",
             "count_url": config.count_url(q=raw_q),
+            "config": config,
             **config.get_extra_context(request),
         }
         partial = config.rows_partial if cursor else config.results_partial
@@ -85,7 +86,7 @@ def count_view(*, config: type[OwnedList]) -> View:
     def view(request: AuthenticatedHttpRequest) -> HttpResponse:
         q = strip_control_chars(request.GET.get("q", ""))
         count = selectors.list_count(config=config, owner=request.user, query=q)
-        context = {"count": count, "q": q}
+        context = {"count": count, "q": q, "config": config, "list_url": config.list_url(q=q)}
         return render_page(request, template_name, context, partial=config.count_partial)
 
     view.__doc__ = f"Count {config.__qualname__} matching q."

@@ -7,13 +7,10 @@ from http import HTTPStatus
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.forms import DELETE_CONFIRMATION
 from apps.contacts.tests.factories import ContactFactory
-from apps.users.models import User
-from apps.users.tests.factories import PASSWORD, UserFactory
 from common.middleware import CLEAR_SITE_DATA, account_path_prefix
 
 pytestmark = pytest.mark.django_db
@@ -30,19 +27,6 @@ def directives(response) -> set[str]:
 def is_private(response) -> bool:
     """Return True when no cache may keep RESPONSE."""
     return {"no-store", "private"} <= directives(response)
-
-
-@pytest.fixture
-def user() -> User:
-    return UserFactory.create()
-
-
-@pytest.fixture
-def signed_in(client: Client, user: User) -> Client:
-    """A client signed in through the login form (a fresh authentication)."""
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert response.status_code == HTTPStatus.FOUND, response.content
-    return client
 
 
 # -- signed in: nothing is stored ---------------------------------------------------------

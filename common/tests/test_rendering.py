@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
-from common.rendering import render_page
+from common.rendering import is_htmx_partial_request, render_page
 
 pytestmark = pytest.mark.usefixtures("test_templates")
 
@@ -56,3 +56,11 @@ def test_status_is_passed_through(rf):
         request, "tests/partial_page.html", {"items": []}, partial="results", status=422
     )
     assert response.status_code == HTTPStatus.UNPROCESSABLE_CONTENT
+
+
+def test_a_request_that_skipped_the_middleware_is_not_a_partial_request(rf):
+    # runserver answers a missing static file with the 404 view without any middleware;
+    # the error view asks whether to render a fragment and must not crash (a 500).
+    request = rf.get("/static/missing.js", HTTP_HX_REQUEST="true")
+    assert not hasattr(request, "htmx")
+    assert is_htmx_partial_request(request) is False

@@ -65,7 +65,35 @@ USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
 SITE_NAME = env("KIS_SITE_NAME", default="KIS")
-SITE_DOMAIN = env("KIS_SITE_DOMAIN", default="localhost:8000")
+
+
+def _site_url_parse(value: str) -> str:
+    """Return VALUE as ``scheme://host[:port]`` (no trailing slash) or refuse to start."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    bits = urlsplit(value.strip())
+    if (
+        bits.scheme not in ("http", "https")
+        or not bits.hostname
+        or "@" in bits.netloc
+        or bits.path not in ("", "/")
+        or bits.query
+        or bits.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_SITE_URL must be a scheme and host such as https://kis.example.com "
+            f"(no path), not {value!r}."
+        )
+    return f"{bits.scheme}://{bits.netloc}"
+
+
+# Where links in mail point when no request is at hand (background tasks, commands);
+# during a request the request's own scheme and (allowed) host win (common/siteurl.py).
+# Production requires it or derives https:// + the first allowed host (production.py).
+SITE_URL = _site_url_parse(env("DJANGO_SITE_URL", default="") or "http://localhost:8000")
+SITE_DOMAIN = SITE_URL.partition("://")[2]  # the default Site's domain (apps/core migration)
 
 # ------------------------------------------------------------------------------
 # DATABASES
@@ -145,6 +173,7 @@ LOCAL_APPS = [
     "apps.users",
     "apps.core",
     "apps.contacts",
+    "apps.companies",
     "apps.accounts",
     "theme",
 ]
@@ -305,6 +334,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "common.context_processors.site",
             ],
+            # common/ is no app; its tag libraries are named here ({% load kis_time %}).
+            "libraries": {"kis_time": "common.templatetags.kis_time"},
         },
     },
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, LOGGING, PRIVATE_STORAGE, SECURE_CSP, env
+from .base import DATABASES, LOGGING, PRIVATE_STORAGE, SECURE_CSP, _site_url_parse, env
 
 
 def _required(name: str) -> str:
@@ -25,6 +25,36 @@ def _required(name: str) -> str:
 DEBUG = False
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
+
+
+def _site_url() -> str:
+    """DJANGO_SITE_URL, else https:// + the first allowed host; always an allowed host.
+
+    Links in mail sent without a request (background tasks) start with it, so it is
+    never guessed from a wildcard (``*``, ``.example.com``).
+    """
+    from django.http.request import split_domain_port, validate_host
+
+    value = env("DJANGO_SITE_URL", default="").strip()
+    if not value:
+        first = ALLOWED_HOSTS[0]
+        if first == "*" or first.startswith("."):
+            raise ImproperlyConfigured(
+                "DJANGO_SITE_URL must be set in the environment for production when the "
+                "first of DJANGO_ALLOWED_HOSTS is a wildcard (see .env.example)."
+            )
+        value = f"https://{first}"
+    url = _site_url_parse(value)
+    host, _port = split_domain_port(url.partition("://")[2])
+    if not validate_host(host, ALLOWED_HOSTS):
+        raise ImproperlyConfigured(
+            f"DJANGO_SITE_URL's host {host!r} is not in DJANGO_ALLOWED_HOSTS."
+        )
+    return url
+
+
+SITE_URL = _site_url()
+SITE_DOMAIN = SITE_URL.partition("://")[2]
 
 # ------------------------------------------------------------------------------
 # SECURITY (HTTPS behind a proxy that terminates TLS)

@@ -123,13 +123,45 @@
     } else if (nothingFocused()) {
       var target = e.detail.target;
       var focusable = target && (target.querySelector("[autofocus], [data-focus-after-swap]") || entryField(target) || anchored(e.detail));
-      (focusable || document.getElementById("main")).focus({ preventScroll: !!focusable });
+      // Parking focus on <main> never scrolls (the lazy count's swap on load would scroll the
+      // header away); a field or section is scrolled to only when it is out of view.
+      (focusable || document.getElementById("main")).focus({ preventScroll: !focusable });
     }
   });
   document.addEventListener("htmx:oobAfterSwap", armAll);
 
   // No htmx history snapshots ("historyCacheSize": 0 in base.html, docs/decisions/0010):
   // Back and Forward load the page from the server, which renders the search box from ?q=.
+
+  // ---------------------------------------------------------------- active search history
+  // The search box (templates/lists/search_form.html, hx-push-url="true") asks after each
+  // pause in typing. One search is one history entry: its first answer pushes the URL,
+  // the following ones replace that entry, so one Back returns to the list before the
+  // search. Leaving the box ends the search; typing again later starts a new entry.
+  var SEARCH_BOX = '[role="search"] input[type="search"]';
+  var searchEntry = null;  // the address (path and query) of the entry this search made
+
+  function address(url) {
+    var u = new URL(url, location.href);
+    return u.pathname + u.search;
+  }
+
+  document.addEventListener("htmx:beforeHistoryUpdate", function (e) {
+    var elt = e.detail.requestConfig && e.detail.requestConfig.elt;
+    var update = e.detail.history;
+    if (!update || !elt || !elt.matches || !elt.matches(SEARCH_BOX)) {
+      searchEntry = null;
+      return;
+    }
+    if (update.type === "push" && searchEntry !== null && searchEntry === address(location.href)) {
+      update.type = "replace";  // htmx reads it back after this event
+    }
+    searchEntry = address(update.path);
+  });
+
+  document.addEventListener("focusout", function (e) {
+    if (e.target.matches && e.target.matches(SEARCH_BOX)) searchEntry = null;
+  });
 
   // ---------------------------------------------------------------- theme toggle
   var THEMES = ["", "light", "dark"];  // "" = follow the system

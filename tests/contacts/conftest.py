@@ -1,7 +1,7 @@
-"""Fixtures for the contacts integration tests."""
+"""Fixtures for the contacts integration tests (the users come from the root conftest.py)."""
 
 from __future__ import annotations
 
-from apps.contacts.tests.conftest import contact, htmx, other_user, owner, owner_client
+from apps.contacts.tests.conftest import contact, htmx
 
-__all__ = ["contact", "htmx", "other_user", "owner", "owner_client"]
+__all__ = ["contact", "htmx"]

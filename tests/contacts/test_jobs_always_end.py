@@ -20,6 +20,7 @@ from apps.contacts.tasks import export_contacts, import_contacts
 from apps.core.worker import tasks_recover_stale
 from apps.users.models import User
 from common.jobs import TASK_FAILED, WORKER_STOPPED
+from common.lists.csvjobs.importing import Importer
 
 WORKER_STOPPED_TEXT = "The worker stopped while this was running. Retry to run it again."
 
@@ -149,21 +150,21 @@ def test_a_task_that_raises_fails_its_job(owner, run_tasks, monkeypatch):
 def test_retry_of_an_import_resumes_without_duplicate_contacts(
     owner, owner_client, run_tasks, monkeypatch
 ):
-    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 3)  # a saved batch every 3 rows
+    monkeypatch.setattr(jobs.ContactCsv.import_, "progress_every", 3)  # a batch every 3 rows
     job = _import_job(owner)
-    real_row = jobs._Importer.row
+    real_row = Importer.row
 
-    def dies_at_line_6(self, line, row, mapping):
+    def dies_at_line_6(self, line, cells):
         if line == 6:
             raise RuntimeError("worker died here")
-        return real_row(self, line, row, mapping)
+        return real_row(self, line, cells)
 
-    monkeypatch.setattr(jobs._Importer, "row", dies_at_line_6)
+    monkeypatch.setattr(Importer, "row", dies_at_line_6)
     jobs.contact_import_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert Contact.objects.filter(owner=owner).count() == 3  # the first batch was saved
-    monkeypatch.setattr(jobs._Importer, "row", real_row)
+    monkeypatch.setattr(Importer, "row", real_row)
 
     response = owner_client.post(reverse("contacts:import_retry", args=[job.pk]))
     assert response.status_code == HTTPStatus.FOUND

@@ -24,6 +24,9 @@ from django.utils import timezone
 
 from apps.accounts.allauth_internals import AUTHENTICATION_METHODS_USER_SESSION_KEY, user_id_to_str
 from apps.accounts.models import DataExport, SecurityEvent
+from apps.companies import services as company_services
+from apps.companies.models import Company, CompanyExport, CompanyImport, DeletedCompanies
+from apps.companies.tests.factories import CompanyFactory
 from apps.contacts import services as contact_services
 from apps.contacts.models import ContactExport, ContactImport, DeletedContacts
 from apps.contacts.tests.factories import ContactFactory
@@ -43,6 +46,22 @@ class World:
 
 def _give_data(user: User, *, contacts: int) -> None:
     ContactFactory.create_batch(contacts, owner=user)
+    ContactFactory.create_batch(3, owner=user, company="Acme Ltd")  # a company with contacts
+    CompanyFactory.create_batch(2, owner=user)
+    doomed_company = CompanyFactory.create(owner=user)
+    company_services.companies_delete(owner=user, ids=[doomed_company.pk])
+    CompanyExport.objects.create(
+        owner=user,
+        status=JobStatus.DONE,
+        finished_at=timezone.now(),
+        file=ContentFile(b"name\nAcme\n", name="companies.csv"),
+    )
+    CompanyImport.objects.create(
+        owner=user,
+        status=JobStatus.FAILED,
+        error="boom",
+        file=ContentFile(b"name\nAcme\n", name="import.csv"),
+    )
     ContactFactory.create(owner=user, is_favourite=True, notes="<b>bold</b>\nline two")
     doomed = ContactFactory.create_batch(2, owner=user)
     contact_services.contacts_delete(owner=user, ids=[c.pk for c in doomed])  # an Undo snapshot
@@ -142,6 +161,13 @@ def owned_table(user: User, other: User) -> OwnedTable:
     }
     for name in ("detail", "edit", "row", "row_edit", "favourite", "delete"):
         table[f"contacts:{name}"] = pair(Contact)
+    for name in ("detail", "edit", "row", "row_edit", "delete", "contacts"):
+        table[f"companies:{name}"] = pair(Company)
+    table["companies:undo"] = pair(DeletedCompanies)
+    for name in ("export", "export_download", "export_retry"):
+        table[f"companies:{name}"] = pair(CompanyExport)
+    for name in ("import", "import_retry"):
+        table[f"companies:{name}"] = pair(CompanyImport)
     return OwnedTable(
         mine={k: v[0] for k, v in table.items()},  # type: ignore[misc]
         others={k: v[1] for k, v in table.items()},  # type: ignore[misc]

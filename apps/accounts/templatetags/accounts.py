@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from django import template
@@ -32,9 +31,3 @@ def has_text(value: Any) -> bool:
 def device(user_agent: str | None) -> str:
     """Describe a User-Agent header briefly, e.g. "Firefox on Windows"."""
     return user_agent_describe(user_agent=user_agent or "")
-
-
-@register.filter(expects_localtime=True)
-def iso_seconds(value: datetime | None) -> str:
-    """Format VALUE as ISO 8601 to the second, in the active time zone (for ``<time>``)."""
-    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else ""

@@ -1,22 +1,11 @@
-"""Fixtures shared by the contacts unit tests."""
+"""Fixtures shared by the contacts unit tests (``owner``, ``other_user`` and ``owner_client``
+come from the root conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from apps.contacts.tests.factories import ContactFactory
-from apps.users.tests.factories import UserFactory
-
-
-@pytest.fixture
-def owner(db):
-    return UserFactory(email="owner@example.com")
-
-
-@pytest.fixture
-def other_user(db):
-    return UserFactory(email="other@example.com")
 
 
 @pytest.fixture
@@ -24,13 +13,6 @@ def contact(owner):
     return ContactFactory(
         owner=owner, first_name="Ada", last_name="Lovelace", email="ada@example.com"
     )
-
-
-@pytest.fixture
-def owner_client(owner) -> Client:
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 @pytest.fixture

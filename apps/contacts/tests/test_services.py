@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from apps.companies.tests.factories import CompanyFactory
 from apps.contacts import services
 from apps.contacts.lists import ContactList
 from apps.contacts.models import Contact, DeletedContacts
@@ -51,9 +52,9 @@ def test_update_bumps_version_and_refuses_stale_version(contact):
     assert saved.version == 2
     with pytest.raises(ConflictError) as exc:
         services.contact_update(contact=contact, data={"company": "Stale"}, version=1)
-    assert exc.value.extra["current"].company == "Analytical"
+    assert exc.value.extra["current"].company_name == "Analytical"
     contact.refresh_from_db()
-    assert contact.company == "Analytical"
+    assert contact.company_name == "Analytical"
 
 
 def test_update_without_version_is_a_conflict(contact):
@@ -113,7 +114,7 @@ def test_search_matches_each_field_case_insensitively(owner, other_user):
         last_name="Fitzgerald",
         email="z@a.org",
         phone="+44 20 1234",
-        company="Jazz Age Ltd",
+        company_name="Jazz Age Ltd",
     )
     ContactFactory(owner=other_user, first_name="Zelda", last_name="Other")
     for term in ("zel", "FITZ", "z@a.org", "20 12", "jazz age", "  zelda  "):
@@ -141,12 +142,13 @@ def test_unknown_sort_falls_back_to_name():
 
 
 def test_merge_fills_only_the_given_values_and_bumps_the_version(owner, contact):
-    Contact.objects.filter(pk=contact.pk).update(company="Engines")
+    engines = CompanyFactory(owner=owner, name="Engines")
+    Contact.objects.filter(pk=contact.pk).update(company=engines, company_name="Engines")
     merged = services.contact_merge(
         owner=owner, contact_id=contact.pk, data={"phone": "+44 1", "company": "", "notes": ""}
     )
     contact.refresh_from_db()
-    assert (contact.phone, contact.company, contact.version) == ("+44 1", "Engines", 2)
+    assert (contact.phone, contact.company_name, contact.version) == ("+44 1", "Engines", 2)
     assert merged.version == contact.version
 
 

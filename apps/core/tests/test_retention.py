@@ -22,13 +22,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from apps.accounts.models import DataExport, SecurityEvent
+from apps.companies.models import DeletedCompanies
 from apps.contacts.models import ContactExport, ContactImport, DeletedContacts, JobStatus
 from apps.core import retention
 from apps.core.models import SubmissionKey
 from apps.core.retention import ORPHAN_FILES, expired_purge, expired_purge_if_due
 from apps.core.worker import RetentionThread
 from apps.users.models import User
-from apps.users.tests.factories import UserFactory
 from common.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +45,6 @@ def noop(*, user_id: int) -> None:
 def media(settings, tmp_path: Path) -> Iterator[Path]:
     settings.MEDIA_ROOT = tmp_path
     yield tmp_path / "private"
-
-
-@pytest.fixture
-def owner(db: None) -> User:
-    return UserFactory.create()
 
 
 def _job(model: Any, owner: User, *, age: timedelta, status: str = JobStatus.DONE) -> Any:
@@ -81,6 +76,7 @@ def test_purge_deletes_each_kind_after_its_setting_and_keeps_the_rest(
 ):
     old_rows = [
         _aged(DeletedContacts, timedelta(minutes=11), owner=owner, rows=[]),
+        _aged(DeletedCompanies, timedelta(minutes=11), owner=owner, rows=[]),
         _job(ContactExport, owner, age=timedelta(days=8)),
         _job(ContactImport, owner, age=timedelta(days=8), status=JobStatus.FAILED),
         _job(DataExport, owner, age=timedelta(days=8)),
@@ -91,6 +87,7 @@ def test_purge_deletes_each_kind_after_its_setting_and_keeps_the_rest(
     ]
     kept_rows = [
         _aged(DeletedContacts, timedelta(minutes=9), owner=owner, rows=[]),
+        _aged(DeletedCompanies, timedelta(minutes=9), owner=owner, rows=[]),
         _job(ContactExport, owner, age=timedelta(days=6)),
         _job(ContactImport, owner, age=OLD, status=JobStatus.RUNNING),  # never cut short
         _job(DataExport, owner, age=OLD, status=JobStatus.PENDING),
@@ -104,6 +101,9 @@ def test_purge_deletes_each_kind_after_its_setting_and_keeps_the_rest(
 
     assert expired_purge(dry_run=True) == {
         "contacts.DeletedContacts": 1,
+        "companies.DeletedCompanies": 1,
+        "companies.CompanyExport": 0,
+        "companies.CompanyImport": 0,
         "contacts.ContactExport": 1,
         "contacts.ContactImport": 1,
         "accounts.DataExport": 1,
@@ -117,7 +117,7 @@ def test_purge_deletes_each_kind_after_its_setting_and_keeps_the_rest(
     with django_capture_on_commit_callbacks(execute=True):
         counts = expired_purge()
 
-    assert sum(counts.values()) == 8
+    assert sum(counts.values()) == 9
     assert not any(type(r).objects.filter(pk=r.pk).exists() for r in old_rows)
     assert all(type(r).objects.filter(pk=r.pk).exists() for r in kept_rows)
     assert not any((media / name).exists() for name in old_files)
@@ -191,3 +191,28 @@ def test_worker_thread_purges_and_survives_errors(caplog):
         thread.stop()
     assert not thread.is_alive()
     assert "retention purge failed" in caplog.text
+
+
+def test_every_concrete_csv_job_model_has_a_rule_without_being_listed(monkeypatch):
+    """An app on the CSV toolkit (common.lists.csvjobs) needs no line in RULES."""
+    from django.apps import apps
+    from django.test.utils import isolate_apps
+
+    from common.lists.csvjobs.models import ExportJob, ImportJob
+
+    csv_jobs = {m._meta.label for m in apps.get_models() if issubclass(m, (ExportJob, ImportJob))}
+    assert csv_jobs >= {"contacts.ContactExport", "contacts.ContactImport"}
+    labels = [rule.model for rule in retention.retention_rules()]
+    assert csv_jobs <= set(labels) and len(labels) == len(set(labels))
+    assert not csv_jobs & {rule.model for rule in retention.RULES}  # derived, not listed
+
+    with isolate_apps("apps.contacts"):  # a new app's job model, registered nowhere else
+
+        class CompanyExport(ExportJob):
+            class Meta:
+                app_label = "contacts"
+
+    real = apps.get_models
+    monkeypatch.setattr(apps, "get_models", lambda: [*real(), CompanyExport])
+    rule = next(r for r in retention.retention_rules() if r.model == "contacts.CompanyExport")
+    assert (rule.date_field, rule.setting) == ("finished_at", "RETENTION_FILES")
