@@ -26,7 +26,9 @@ def _export_rows(*, owner: User) -> QuerySet[Company, tuple[Any, ...]]:
 
 
 def _merge(*, owner: User, pk: int, data: dict[str, str]) -> Company:
-    return company_merge(owner=owner, company_id=pk, data=data)
+    # The name matched in any case: it is the key, not a new value ("ACME" keeps "Acme").
+    fields = {name: value for name, value in data.items() if name != "name"}
+    return company_merge(owner=owner, company_id=pk, data=fields)
 
 
 class CompanyCsv(CsvJobs):

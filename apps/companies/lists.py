@@ -10,8 +10,9 @@ from django.http import HttpRequest
 
 from apps.companies import services
 from apps.companies.forms import CompanyCreateForm, CompanyForm, CompanyRowForm
-from apps.companies.models import Company, DeletedCompanies
+from apps.companies.models import Company, CompanyExport, DeletedCompanies
 from apps.companies.selectors import company_contacts_context
+from common.jobs import job_latest
 from common.lists import OwnedList
 
 
@@ -36,6 +37,11 @@ class CompanyList(OwnedList):
     form_template_name = "companies/form.html"
     row_form_class = CompanyRowForm
     trash_model = DeletedCompanies
+
+    @classmethod
+    def get_extra_context(cls, request: HttpRequest) -> dict[str, Any]:
+        # A callable: the template calls it only when it renders the full page.
+        return {"latest_export": lambda: job_latest(CompanyExport, owner=request.user)}
 
     @classmethod
     def get_object_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:

@@ -192,3 +192,22 @@
     if (field) field.focus();
   });
 })();
+
+// The small-screen header menu (a <details>): a click outside or Escape closes it.
+(function () {
+  "use strict";
+  function openMenus() { return document.querySelectorAll("details[data-header-menu][open]"); }
+  document.addEventListener("click", function (e) {
+    openMenus().forEach(function (menu) { if (!menu.contains(e.target)) menu.open = false; });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(document.activeElement)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  }, true);
+})();
