@@ -9,13 +9,32 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import ConsoleMessage, Page
 
 from e2e.chromium import HOW_TO_GET_ONE, find_chromium
 
 # Playwright's sync API runs an event loop; the ORM calls in fixtures are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class SerialLiveServer(WSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the live server's threads share the test's in-memory database connection, and
+    two requests at once (a picker's options while a form posts) misuse it: "bad parameter
+    or other API misuse", a 503. Serving requests in turn keeps every e2e test deterministic
+    on either database; Django closes each connection after its response here.
+    """
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override  # applied by the server thread
+
+
+LiveServerThread.server_class = SerialLiveServer  # type: ignore[assignment]  # a plain WSGIServer
 
 PASSWORD = "correct-horse-battery-staple"
 _AXE = Axe()

@@ -34,15 +34,15 @@ def test_signup_verify_logout_login(page, visit, base_url, transactional_db, che
     expect(page.locator("#toasts")).to_contain_text("Successfully signed in")
     check_a11y(page)
 
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Sign out").click()
     header = page.get_by_role("banner")
-    expect(header.get_by_role("link", name="Log in")).to_be_visible()
+    expect(header.get_by_role("link", name="Sign in")).to_be_visible()
     expect(page.get_by_test_id("current-user")).to_have_count(0)
 
-    header.get_by_role("link", name="Log in").click()
+    header.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill("new.person@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_test_id("current-user")).to_have_text("new.person")
 
 
@@ -51,7 +51,7 @@ def test_wrong_password_shows_error(page, visit, make_user):
     visit("/accounts/login/")
     page.get_by_label("Email").fill("someone@example.com")
     page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("not correct")
 
 

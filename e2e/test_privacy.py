@@ -41,8 +41,8 @@ def settled(page: Page) -> None:
 def expect_login_page(page: Page, *private: str) -> None:
     """Wait for the sign-in page and check that none of PRIVATE is anywhere on it."""
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    expect(page.get_by_role("button", name="Sign In", exact=True)).to_be_visible()
-    expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
     settled(page)
     html = page.content()
     for text in private:
@@ -63,8 +63,8 @@ def test_back_after_logout_shows_no_private_page(page, visit, make_user, login, 
     page.evaluate(
         "localStorage.setItem('kis-probe', 'kept'); sessionStorage.setItem('kis-probe', 'kept')"
     )
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("banner").get_by_role("link", name="Log in")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
     after_logout = stored(page)
     record_property("web_storage_bytes_after_logout", after_logout["bytes"])
     print(f"web storage after logout: {after_logout}")

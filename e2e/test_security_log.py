@@ -14,7 +14,7 @@ def test_sign_in_shows_in_the_security_log(page, visit, make_user, check_a11y):
     visit("/accounts/login/")
     page.get_by_label("Email").fill("logged@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_test_id("current-user")).to_be_visible()
 
     page.get_by_role("banner").get_by_role("link", name="Account").click()

@@ -150,7 +150,7 @@ def test_database_outage_and_recovery(cluster: Cluster, server: Server):
     print(f"DB recovery: pages serve again {recovery:.2f}s after PostgreSQL is back")
     assert recovery <= 5.0, f"recovered after {recovery:.2f}s"
     assert client.get("/readyz").status == HTTPStatus.OK
-    assert "Log out" in client.get("/").text  # same session, same user
+    assert "Sign out" in client.get("/").text  # same session, same user
     assert server.process.poll() is None
     assert server.process.pid == pid
 

@@ -61,7 +61,7 @@ def server(
 def _signed_in(client: Client) -> bool:
     page = client.get("/")
     assert page.status == HTTPStatus.OK, page.status
-    return "Log out" in page.text
+    return "Sign out" in page.text
 
 
 def _wait_until_ready(client: Client, seconds: float) -> float:
@@ -88,7 +88,7 @@ def test_redis_down_degrades_and_recovers(redis_server: RedisServer, server: Ser
         # Signed-in pages still answer, fast: the session is read from the database.
         pages = [client.get("/") for _ in range(8)]
         assert [p.status for p in pages] == [HTTPStatus.OK] * 8
-        assert all("Log out" in p.text for p in pages)
+        assert all("Sign out" in p.text for p in pages)
         slowest = max(p.seconds for p in pages)
         assert slowest <= 1.5, [round(p.seconds, 3) for p in pages]
 

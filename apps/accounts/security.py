@@ -10,6 +10,7 @@ from allauth.account.adapter import get_adapter
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from apps.accounts.devices import device_name
 from apps.accounts.models import DETAIL_MAX, USER_AGENT_MAX, SecurityEvent
 
 if TYPE_CHECKING:
@@ -56,40 +57,6 @@ def security_event_record(
     )
 
 
-# Checked in order: the first match names the browser (Edge and Opera also say "Chrome",
-# Chrome also says "Safari").
-_BROWSERS = (
-    ("Edg", "Edge"),
-    ("OPR/", "Opera"),
-    ("Opera", "Opera"),
-    ("Firefox/", "Firefox"),
-    ("FxiOS/", "Firefox"),
-    ("CriOS/", "Chrome"),
-    ("Chrome/", "Chrome"),
-    ("Safari/", "Safari"),
-    ("MSIE ", "Internet Explorer"),
-    ("Trident/", "Internet Explorer"),
-)
-_SYSTEMS = (
-    ("Windows", "Windows"),
-    ("iPhone", "iOS"),
-    ("iPad", "iPadOS"),
-    ("Android", "Android"),
-    ("CrOS", "ChromeOS"),
-    ("Mac OS X", "macOS"),
-    ("Macintosh", "macOS"),
-    ("Linux", "Linux"),
-)
-_PRODUCT = re.compile(r"^([A-Za-z][\w.-]{0,40})")
-
-
 def user_agent_describe(*, user_agent: str) -> str:
-    """Return a short description of USER_AGENT, e.g. "Chrome on Linux"."""
-    browser = next((name for token, name in _BROWSERS if token in user_agent), "")
-    system = next((name for token, name in _SYSTEMS if token in user_agent), "")
-    if browser and system:
-        return f"{browser} on {system}"
-    if browser or system:
-        return browser or system
-    product = _PRODUCT.match(user_agent.strip())
-    return product.group(1) if product else "Unknown browser"
+    """Return a short description of USER_AGENT, e.g. "Chrome on Linux" (ua-parser's rules)."""
+    return device_name(user_agent)

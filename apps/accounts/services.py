@@ -61,6 +61,17 @@ def profile_update(*, user: User, name: str, timezone_name: str) -> User:
     return user
 
 
+@transaction.atomic
+def keyboard_settings_update(*, user: User, single_key_shortcuts: bool) -> User:
+    """Turn USER's single-key shortcuts on or off (off: they answer only with Alt).
+
+    A preference, not a security change: nothing goes to the security log.
+    """
+    user.single_key_shortcuts = single_key_shortcuts
+    user.save(update_fields=["single_key_shortcuts"])
+    return user
+
+
 def _session_description(session: UserSession) -> str:
     device = user_agent_describe(user_agent=session.user_agent or "")
     return f"{device}, {session.ip}" if session.ip else device

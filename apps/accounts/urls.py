@@ -9,6 +9,7 @@ from apps.accounts import views
 urlpatterns = [
     path("", views.account_settings, name="account_settings"),
     path("profile/", views.profile_update, name="account_profile"),
+    path("keyboard/", views.keyboard_settings_update, name="account_keyboard"),
     path("sessions/", views.sessions_list, name="account_sessions"),  # replaces allauth's page
     path("sessions/<int:pk>/end/", views.session_end, name="account_session_end"),
     path("sessions/end-others/", views.sessions_end_others, name="account_sessions_end_others"),

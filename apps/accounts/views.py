@@ -13,13 +13,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from apps.accounts import selectors, services
 from apps.accounts.decorators import fresh_login_required
@@ -32,7 +32,12 @@ from common.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from common.jobs import JobStatus, job_reconcile, job_retry
 from common.pagination import InvalidCursor
 from common.permissions import get_owned_or_404
-from common.rendering import is_htmx_partial_request, render_page, vary_on_htmx
+from common.rendering import (
+    is_htmx_partial_request,
+    patch_vary_htmx,
+    render_page,
+    vary_on_htmx,
+)
 
 SETTINGS_TEMPLATE = "accounts/settings.html"
 SECURITY_LOG_RECENT = 20  # events on the account page; the rest are on the full log
@@ -93,6 +98,46 @@ def profile_update(request: AuthenticatedHttpRequest) -> HttpResponse:
     messages.success(request, "Profile saved.")
     activate_user_timezone(request.user)  # the new zone applies to this response already
     return _section_updated(request, "profile", profile_saved=True)  # also updates the header
+
+
+KEYBOARD_SECTION_TEMPLATE = "accounts/includes/keyboard_section.html"
+KEYBOARD_FIELD = "single_key_shortcuts"
+KEYBOARD_INVALID = "Tick the box to turn single-key shortcuts on, or clear it to turn them off."
+
+
+def _checkbox_value(data: QueryDict, name: str) -> bool | None:
+    """Return a checkbox's state: absent is off, one "on" is on, anything else is invalid."""
+    values = data.getlist(name)
+    if not values:
+        return False
+    if values == ["on"]:
+        return True
+    return None
+
+
+@require_POST
+@vary_on_htmx
+def keyboard_settings_update(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Turn single-key shortcuts on or off (WCAG 2.1.4); re-render the section in place."""
+    single_key = _checkbox_value(request.POST, KEYBOARD_FIELD)
+    if single_key is None:
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
+        if is_htmx_partial_request(request):
+            context = {"keyboard_errors": [KEYBOARD_INVALID]}
+            response = render(request, KEYBOARD_SECTION_TEMPLATE, context, status=status)
+            patch_vary_htmx(response)
+            return response
+        context = _settings_context(request, keyboard_errors=[KEYBOARD_INVALID])
+        return render_page(request, SETTINGS_TEMPLATE, context, status=status)
+    services.keyboard_settings_update(user=request.user, single_key_shortcuts=single_key)
+    messages.success(request, "Keyboard settings saved.")
+    if not is_htmx_partial_request(request):
+        return redirect(reverse("account_settings") + "#keyboard-section")
+    response = render(request, KEYBOARD_SECTION_TEMPLATE)
+    patch_vary_htmx(response)
+    # keys.js applies the new setting to this page at once (static/js/keys.js).
+    trigger_client_event(response, "kis:keyboard-settings", {"singleKey": single_key})
+    return response
 
 
 def _section_updated(request: AuthenticatedHttpRequest, partial: str, **extra: Any) -> HttpResponse:

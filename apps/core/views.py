@@ -20,6 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from apps.core.selectors import dashboard
 from common.cache import REDIS_UNAVAILABLE
 from common.http import HtmxHttpRequest
 from common.rendering import is_htmx_partial_request, patch_vary_htmx, render_page, vary_on_htmx
@@ -32,7 +33,10 @@ logger = logging.getLogger(__name__)
 @vary_on_htmx
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """Show the landing page (signed out) or the dashboard (signed in)."""
-    return render_page(request, "core/home.html")
+    context = {}
+    if request.user.is_authenticated:
+        context["dashboard"] = dashboard(user=request.user)
+    return render_page(request, "core/home.html", context)
 
 
 ROBOTS_TXT = """User-agent: *

@@ -28,6 +28,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_timezone],
         help_text="Dates are shown in this zone. Empty means the site's default zone.",
     )
+    single_key_shortcuts = models.BooleanField(
+        "single-key shortcuts",
+        default=True,
+        help_text="Off: shortcuts such as j, n and / answer only with Alt (Alt+j, Alt+n, Alt+/).",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -4,25 +4,71 @@
   "use strict";
 
   var TOAST_MS = 6000;
+  var TOAST_RESUME_MS = 3000;  // the least time left after a pause, to read it again
 
   // ---------------------------------------------------------------- toasts
   function region() { return document.getElementById("toasts"); }
 
+  // Toasts never cover controls: while some show, the page gets room below its content as
+  // tall as the stack (so everything can be scrolled clear of it), and scrolling to a focused
+  // element or the row cursor keeps it above the stack (scroll-padding).
+  // Measured from the layout (offsetTop), not the toasts' entry animation.
+  function fitToasts() {
+    var r = region();
+    var top = window.innerHeight;
+    var base = r ? r.getBoundingClientRect().top : 0;
+    if (r) r.querySelectorAll("[data-toast]").forEach(function (t) {
+      top = Math.min(top, base + (t.offsetParent === r ? t.offsetTop : t.getBoundingClientRect().top - base));
+    });
+    var room = top < window.innerHeight ? Math.ceil(window.innerHeight - top) + 8 : 0;
+    document.body.style.paddingBottom = room ? room + "px" : "";
+    document.documentElement.style.scrollPaddingBottom = room ? room + "px" : "";
+  }
+  window.addEventListener("resize", fitToasts);
+
+  function removeToast(el) {
+    var hadFocus = el.contains(document.activeElement);
+    el.remove();
+    fitToasts();
+    if (hadFocus) document.getElementById("main").focus({ preventScroll: true });
+  }
+
+  // A toast goes after its time, but waits while the pointer is over it or focus is in it
+  // (WCAG 2.2.1: time to reach its Undo button by Tab or by mouse), and goes on afterwards.
   function armToast(el) {
     if (el.dataset.armed) return;
     el.dataset.armed = "1";
-    var ms = parseInt(el.dataset.toastTimeout || TOAST_MS, 10);
-    if (ms > 0) {
-      var timer = setTimeout(function () { el.remove(); }, ms);
-      // Keep it while the pointer or focus is on it (e.g. to reach an Undo button).
-      el.addEventListener("mouseenter", function () { clearTimeout(timer); });
-      el.addEventListener("focusin", function () { clearTimeout(timer); });
+    var left = parseInt(el.dataset.toastTimeout || TOAST_MS, 10);
+    if (!(left > 0)) return;
+    var timer = null, deadline = 0, hovered = false, focused = false;
+    function run() {
+      if (timer || hovered || focused || !el.isConnected) return;
+      el.removeAttribute("data-toast-paused");
+      deadline = Date.now() + left;
+      timer = setTimeout(function () { removeToast(el); }, left);
     }
+    function pause() {
+      el.setAttribute("data-toast-paused", "");
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = null;
+      left = Math.max(TOAST_RESUME_MS, deadline - Date.now());
+    }
+    el.addEventListener("mouseenter", function () { hovered = true; pause(); });
+    el.addEventListener("mouseleave", function () { hovered = false; run(); });
+    el.addEventListener("focusin", function () { focused = true; pause(); });
+    el.addEventListener("focusout", function (e) {
+      if (e.relatedTarget && el.contains(e.relatedTarget)) return;
+      focused = false;
+      run();
+    });
+    run();
   }
 
   function armAll() {
     var r = region();
     if (r) r.querySelectorAll("[data-toast]").forEach(armToast);
+    fitToasts();
   }
 
   function toast(text, level) {
@@ -42,6 +88,7 @@
     el.append(span, close);
     r.append(el);
     armToast(el);
+    fitToasts();
   }
   window.kisToast = toast;
 
@@ -55,7 +102,7 @@
 
   document.addEventListener("click", function (e) {
     var btn = e.target.closest("[data-toast-close]");
-    if (btn) btn.closest("[data-toast]").remove();
+    if (btn) removeToast(btn.closest("[data-toast]"));
   });
 
   // ---------------------------------------------------------------- htmx errors

@@ -1,4 +1,5 @@
-// List pages (common.lists): the selection bar, and keeping the row cursor after a delete.
+// List pages (common.lists): the selection bar ("Delete selected" disabled while nothing is
+// selected), and keeping the row cursor after a delete.
 // Global event delegation only: pages arrive by hx-boost, so nothing binds on load.
 (function () {
   "use strict";
@@ -13,11 +14,16 @@
     var all = boxes();
     var n = all.filter(function (b) { return b.checked; }).length;
     label.textContent = n ? n + " selected" : label.getAttribute("data-bulk-empty") || "";
-    var master = document.querySelector("[data-select-all]");
-    if (master) {
+    label.toggleAttribute("data-empty", !n);
+    // The header's box, and the bar's own below `sm` (where the header row is hidden).
+    document.querySelectorAll("[data-select-all]").forEach(function (master) {
       master.checked = n > 0 && n === all.length;
       master.indeterminate = n > 0 && n < all.length;
-    }
+    });
+    // Rendered enabled, so that it works without JavaScript; here it waits for a selection.
+    document.querySelectorAll("[data-bulk-delete]").forEach(function (button) {
+      button.disabled = n === 0;
+    });
     if (announce && window.kisAnnounce) window.kisAnnounce(n + " selected");
   }
 
@@ -83,5 +89,14 @@
     }
   });
 
+  // The bar follows the boxes after every swap, on the first load, and when the browser
+  // restores a page (history, back-forward cache) with the boxes as they were.
   document.addEventListener("htmx:afterSettle", function () { updateBar(false); });
+  document.addEventListener("htmx:historyRestore", function () { updateBar(false); });
+  window.addEventListener("pageshow", function () { updateBar(false); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { updateBar(false); });
+  } else {
+    updateBar(false);
+  }
 })();

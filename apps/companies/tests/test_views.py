@@ -15,6 +15,7 @@ from apps.companies.models import NAME_MAX, Company, DeletedCompanies
 from apps.companies.tests.factories import CompanyFactory
 from apps.contacts.models import Contact
 from apps.contacts.tests.factories import ContactFactory
+from common.tests.test_lists_objects import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -559,3 +560,96 @@ def test_contact_form_too_long_company_is_a_field_error(owner_client, owner):
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "Ensure this value has at most 150 characters" in response.text
     assert not Company.objects.exists() and not Contact.objects.exists()
+
+
+# ------------------------------------------------------------------------------ edits elsewhere
+BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
+
+
+def _opened_form(client, company) -> tuple[str, dict[str, str]]:
+    url = reverse("companies:edit", args=[company.pk])
+    return url, form_fields(client.get(url).content, url)
+
+
+def test_saving_a_company_deleted_elsewhere_keeps_the_values_as_a_new_company(
+    owner_client, owner, company
+):
+    url, sent = _opened_form(owner_client, company)
+    services.companies_delete(owner=owner, ids=[company.pk])
+    mine = {**sent, "name": "Acme Typed"}
+    for headers, status in (({}, HTTPStatus.CONFLICT), (BOOSTED, HTTPStatus.UNPROCESSABLE_ENTITY)):
+        response = owner_client.post(url, mine, headers=headers)
+        assert response.status_code == status
+        assert b"This company was deleted (in another tab or device)" in response.content
+        assert b"Save as new company" in response.content
+        fields = form_fields(response.content, CREATE)
+        assert fields["name"] == "Acme Typed" and fields["notes"] == "Big client"
+    assert owner_client.get(url).status_code == HTTPStatus.NOT_FOUND
+    first = owner_client.post(CREATE, fields)
+    second = owner_client.post(CREATE, fields)
+    created = Company.objects.get(owner=owner)
+    assert first["Location"] == second["Location"] == created.get_absolute_url()
+    assert created.name == "Acme Typed"
+
+
+def test_saving_another_users_deleted_company_is_a_plain_404(
+    owner_client, client_for, other_user, company, htmx
+):
+    theirs = CompanyFactory.create(owner=other_user, name="Theirs")
+    url, their_sent = _opened_form(client_for(other_user), theirs)
+    services.companies_delete(owner=other_user, ids=[theirs.pk])
+    _url, my_sent = _opened_form(owner_client, company)
+    for data in (their_sent, my_sent, {"name": "X"}):
+        assert owner_client.post(url, data).status_code == HTTPStatus.NOT_FOUND
+        row = reverse("companies:row", args=[theirs.pk])
+        assert owner_client.post(row, data, headers=htmx).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_inline_save_of_a_deleted_company_offers_save_as_new(owner_client, owner, company, htmx):
+    editor = owner_client.get(reverse("companies:row_edit", args=[company.pk]), headers=htmx)
+    sent = form_fields(editor.content)
+    services.companies_delete(owner=owner, ids=[company.pk])
+    row = reverse("companies:row", args=[company.pk])
+    response = owner_client.post(row, {**sent, "name": "Acme Row"}, headers=htmx)
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert b"was deleted" in response.content and b"Save as new" in response.content
+    fields = form_fields(response.content)
+    owner_client.post(CREATE, fields)
+    owner_client.post(CREATE, fields)
+    assert list(Company.objects.values_list("name", flat=True)) == ["Acme Row"]
+
+
+def test_a_company_conflict_merges_field_by_field(owner_client, company):
+    url, sent = _opened_form(owner_client, company)
+    services.company_update(
+        company=company, data={"website": "https://theirs.example", "notes": "Theirs"}, version=1
+    )
+    response = owner_client.post(url, {**sent, "name": "Acme Mine", "notes": "Mine"})
+    assert response.status_code == HTTPStatus.CONFLICT
+    html = response.content.decode()
+    fields = form_fields(html, url)
+    assert fields["name"] == "Acme Mine"  # only mine
+    assert fields["website"] == "https://theirs.example"  # only theirs: not reverted
+    assert fields["notes"] == "Mine" and 'data-clash="notes"' in html and "Theirs" in html
+    assert html.count("data-clash=") == 1
+    owner_client.post(url, fields)
+    company.refresh_from_db()
+    assert (company.name, company.website, company.notes) == (
+        "Acme Mine",
+        "https://theirs.example",
+        "Mine",
+    )
+
+
+def test_a_company_row_conflict_keeps_the_other_change(owner_client, company, htmx):
+    editor = owner_client.get(reverse("companies:row_edit", args=[company.pk]), headers=htmx)
+    sent = form_fields(editor.content)
+    services.company_update(company=company, data={"website": "https://b.example"}, version=1)
+    row = reverse("companies:row", args=[company.pk])
+    response = owner_client.post(row, {**sent, "name": "Acme Row"}, headers=htmx)
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    fields = form_fields(response.content)
+    assert (fields["name"], fields["website"]) == ("Acme Row", "https://b.example")
+    assert owner_client.post(row, fields, headers=htmx).status_code == HTTPStatus.OK
+    company.refresh_from_db()
+    assert (company.name, company.website) == ("Acme Row", "https://b.example")

@@ -11,8 +11,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from apps.contacts import services
 from apps.contacts.models import Contact, DeletedContacts
 from apps.contacts.tests.factories import ContactFactory
+from common.tests.test_lists_objects import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -494,3 +496,134 @@ def test_create_with_nul_in_any_field_is_422_and_saves_nothing(owner_client, fie
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert b"Null characters are not allowed." in response.content
     assert not Contact.objects.exists()
+
+
+# ------------------------------------------------------------------------------ edits elsewhere
+BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
+CREATE = reverse("contacts:create")
+
+
+def _opened_form(client, contact) -> tuple[str, dict[str, str]]:
+    """Open CONTACT's edit page; return its URL and the values its form sends."""
+    url = reverse("contacts:edit", args=[contact.pk])
+    return url, form_fields(client.get(url).content, url)
+
+
+def test_saving_a_contact_deleted_elsewhere_keeps_the_values_as_a_new_contact(
+    owner_client, owner, contact
+):
+    url, sent = _opened_form(owner_client, contact)
+    services.contacts_delete(owner=owner, ids=[contact.pk])  # in another tab
+    mine = {**sent, "first_name": "Typed", "notes": "kept"}
+    for headers, status in (({}, HTTPStatus.CONFLICT), (BOOSTED, HTTPStatus.UNPROCESSABLE_ENTITY)):
+        response = owner_client.post(url, mine, headers=headers)
+        assert response.status_code == status
+        assert b"was deleted (in another tab or device)" in response.content
+        assert b"Save as new contact" in response.content
+        fields = form_fields(response.content, CREATE)  # the form now creates a contact
+        assert fields["first_name"] == "Typed" and fields["notes"] == "kept"
+        assert fields["email"] == "ada@example.com" and len(fields["submission_key"]) == 36
+    assert owner_client.get(url).status_code == HTTPStatus.NOT_FOUND  # a GET stays a 404
+    # Saved as new, twice (double click, resend): one contact.
+    first = owner_client.post(CREATE, fields)
+    second = owner_client.post(CREATE, fields)
+    created = Contact.objects.get(owner=owner)
+    assert first["Location"] == second["Location"] == created.get_absolute_url()
+    assert (created.first_name, created.notes, created.email) == (
+        "Typed",
+        "kept",
+        "ada@example.com",
+    )
+
+
+def test_saving_a_missing_or_another_users_contact_is_a_plain_404(
+    owner_client, client_for, other_user, contact, htmx
+):
+    theirs = ContactFactory(owner=other_user, first_name="Theirs")
+    other = client_for(other_user)
+    their_url, their_sent = _opened_form(other, theirs)
+    _url, my_sent = _opened_form(owner_client, contact)
+    services.contacts_delete(owner=other_user, ids=[theirs.pk])
+    for data in ({"first_name": "X", "version": "1"}, my_sent, their_sent):
+        # No snapshot, mine for another id, or another user's: as missing as any id.
+        assert owner_client.post(their_url, data).status_code == HTTPStatus.NOT_FOUND
+        row = reverse("contacts:row", args=[theirs.pk])
+        assert owner_client.post(row, data, headers=htmx).status_code == HTTPStatus.NOT_FOUND
+    missing = reverse("contacts:edit", args=[theirs.pk + 100])
+    assert owner_client.post(missing, my_sent).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_inline_save_of_a_deleted_contact_offers_save_as_new_or_discard(
+    owner_client, owner, contact, htmx
+):
+    editor = owner_client.get(reverse("contacts:row_edit", args=[contact.pk]), headers=htmx)
+    sent = form_fields(editor.content)
+    services.contacts_delete(owner=owner, ids=[contact.pk])
+    row = reverse("contacts:row", args=[contact.pk])
+    response = owner_client.post(row, {**sent, "phone": "555"}, headers=htmx)
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.content.lstrip().startswith(b"<tr") and b"was deleted" in response.content
+    fields = form_fields(response.content)
+    assert fields["phone"] == "555" and len(fields["submission_key"]) == 36
+    assert f'action="{CREATE}"'.encode() in response.content  # Save as new: a plain POST
+    owner_client.post(CREATE, fields)
+    owner_client.post(CREATE, fields)
+    assert Contact.objects.get(owner=owner).phone == "555"
+    discard = owner_client.post(row, {"opened": sent["opened"], "discard": "1"}, headers=htmx)
+    assert discard.status_code == HTTPStatus.OK and b"<tr" not in discard.content  # row gone
+
+
+def test_a_conflict_applies_only_what_this_user_changed(owner_client, contact):
+    url, sent = _opened_form(owner_client, contact)
+    services.contact_update(contact=contact, data={"phone": "555 0100"}, version=1)  # tab B
+    response = owner_client.post(url, {**sent, "email": "new@example.com"})  # tab A
+    assert response.status_code == HTTPStatus.CONFLICT
+    fields = form_fields(response.content, url)
+    assert fields["phone"] == "555 0100"  # only theirs: taken, not reverted
+    assert fields["email"] == "new@example.com"  # only mine: kept
+    assert fields["version"] == "2" and b"data-clash" not in response.content
+    assert b"The change made there to Phone is now in the form." in response.content
+    contact.refresh_from_db()
+    assert contact.email == "ada@example.com"  # nothing saved until the user saves again
+    assert owner_client.post(url, fields).status_code == HTTPStatus.FOUND
+    contact.refresh_from_db()
+    assert (contact.phone, contact.email, contact.version) == ("555 0100", "new@example.com", 3)
+
+
+@pytest.mark.parametrize(("keep", "saved"), [("mine", "Mine Notes"), ("theirs", "Their Notes")])
+def test_a_field_changed_on_both_sides_shows_both_values(owner_client, contact, keep, saved):
+    url, sent = _opened_form(owner_client, contact)
+    services.contact_update(
+        contact=contact, data={"notes": "Their Notes", "last_name": "King"}, version=1
+    )
+    response = owner_client.post(url, {**sent, "notes": "Mine Notes", "first_name": "Augusta"})
+    assert response.status_code == HTTPStatus.CONFLICT
+    html = response.content.decode()
+    assert 'data-clash="notes"' in html and html.count("data-clash=") == 1
+    assert "Their Notes" in html and "Mine Notes" in html
+    assert "You both changed Notes" in html
+    fields = form_fields(html, url)
+    assert fields["notes"] == "Mine Notes" and fields["keep-notes"] == "mine"  # the default
+    assert (fields["first_name"], fields["last_name"]) == ("Augusta", "King")
+    owner_client.post(url, {**fields, "keep-notes": keep})
+    contact.refresh_from_db()
+    assert (contact.notes, contact.first_name, contact.last_name) == (saved, "Augusta", "King")
+
+
+def test_an_inline_conflict_merges_in_the_row(owner_client, contact, htmx):
+    editor = owner_client.get(reverse("contacts:row_edit", args=[contact.pk]), headers=htmx)
+    sent = form_fields(editor.content)
+    services.contact_update(contact=contact, data={"phone": "555", "email": "b@x.org"}, version=1)
+    row = reverse("contacts:row", args=[contact.pk])
+    response = owner_client.post(row, {**sent, "email": "a@x.org"}, headers=htmx)
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    html = response.content.decode()
+    assert html.count('role="alert"') == 1 and 'data-clash="email"' in html
+    fields = form_fields(html)
+    assert (fields["phone"], fields["email"], fields["keep-email"]) == ("555", "a@x.org", "mine")
+    email_input = re.search(rf'<input[^>]*id="contact-{contact.pk}-email"[^>]*>', html)
+    assert email_input and "autofocus" in email_input.group()  # the editor starts in the clash
+    saved = owner_client.post(row, fields, headers=htmx)
+    assert saved.status_code == HTTPStatus.OK
+    contact.refresh_from_db()
+    assert (contact.phone, contact.email) == ("555", "a@x.org")

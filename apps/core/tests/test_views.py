@@ -43,7 +43,7 @@ def test_home_for_members_greets_them(client, user):
     client.force_login(user)
     html = client.get("/").content.decode()
     assert user.get_short_name() in html
-    assert "Log out" in html
+    assert "Sign out" in html
 
 
 def test_theme_cookie_is_rendered_server_side(client):
