@@ -285,7 +285,8 @@ class RowFormMixin(forms.Form):
             field.widget.attrs["form"] = self.form_id
             if not field.widget.is_hidden:
                 width = self.row_widths.get(name, "w-32")
-                field.widget.attrs["class"] = f"input input-sm {width}"
+                # Below sm the row is a card: each input takes the card's width.
+                field.widget.attrs["class"] = f"input input-sm {width} max-sm:w-full max-sm:min-w-0"
         self._mark_focus()
 
     @property
