@@ -10,13 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from apps.companies.models import NOTES_MAX, Company, DeletedCompanies
+from apps.companies.models import Company, DeletedCompanies
 from apps.companies.selectors import company_by_name
 from apps.contacts.models import Contact
 from apps.core.idempotency import submission_claim, submission_complete
 from apps.users.models import User
-from common.lists.services import object_save, object_update, objects_delete, objects_restore
-from common.text import has_unstorable_chars
+from common.lists.services import (
+    object_field_errors,
+    object_save,
+    object_update,
+    objects_delete,
+    objects_restore,
+)
 
 EDITABLE_FIELDS = ("name", "website", "notes")
 UNIQUE_NAME = {"name": "You already have a company with this name."}
@@ -33,19 +38,7 @@ def company_validate(*, company: Company, check_name: bool = True) -> None:
     company.name = " ".join(company.name.split())
     if company.website and "://" not in company.website:
         company.website = f"https://{company.website}"  # as typed in a form or a CSV: acme.com
-    errors: dict[str, list[str]] = {}
-    try:
-        company.full_clean(exclude=["owner"], validate_constraints=False)
-    except ValidationError as exc:
-        errors = exc.message_dict
-    for name in EDITABLE_FIELDS:
-        if has_unstorable_chars(getattr(company, name)):
-            errors[name] = ["Null characters are not allowed."]
-    if len(company.notes) > NOTES_MAX:
-        # A TextField's max_length is no model validator: the service enforces it.
-        errors["notes"] = [
-            f"Keep notes under {NOTES_MAX} characters (they are {len(company.notes)})."
-        ]
+    errors = object_field_errors(company, fields=EDITABLE_FIELDS)
     if check_name and company.name and "name" not in errors:
         other = company_by_name(owner=company.owner, name=company.name)
         if other is not None and other.pk != company.pk:

@@ -11,18 +11,18 @@ from django.db import transaction
 
 from apps.companies.models import Company
 from apps.companies.services import company_get_or_create
-from apps.contacts.models import NOTES_MAX, Contact, DeletedContacts
+from apps.contacts.models import Contact, DeletedContacts
 from apps.contacts.selectors import contact_email_user
 from apps.core.idempotency import submission_claim, submission_complete
 from apps.users.models import User
 from common.lists.services import (
     BULK_DELETE_MAX,
+    object_field_errors,
     object_save,
     object_update,
     objects_delete,
     objects_restore,
 )
-from common.text import has_unstorable_chars
 
 # What forms, imports and callers may set. "company" takes a company's name (found in any
 # case, or created) or a Company; the contact links to it and caches its name.
@@ -44,19 +44,7 @@ def contact_validate(*, contact: Contact, check_email: bool = True) -> None:
         setattr(contact, name, _clean_value(getattr(contact, name)))
     company = contact.company if contact.company_id else None
     contact.company_name = company.name if company is not None else ""
-    errors: dict[str, list[str]] = {}
-    try:
-        contact.full_clean(exclude=["owner"], validate_constraints=False)
-    except ValidationError as exc:
-        errors = exc.message_dict
-    for name in TEXT_FIELDS:
-        if has_unstorable_chars(getattr(contact, name)):
-            # What forms.CharField says; an import or an API caller gets it per field.
-            errors[name] = ["Null characters are not allowed."]
-    if len(contact.notes) > NOTES_MAX:
-        errors["notes"] = [
-            f"Keep notes under {NOTES_MAX} characters (they are {len(contact.notes)})."
-        ]
+    errors = object_field_errors(contact, fields=TEXT_FIELDS)
     if not (contact.first_name or contact.last_name or contact.email):
         errors.setdefault("__all__", []).append("Give at least a name or an email address.")
     if check_email and contact.email and "email" not in errors:

@@ -19,6 +19,7 @@ from django.utils.timesince import timesince
 from common.exceptions import ApplicationError, ConflictError
 from common.lists.models import Trash, Versioned
 from common.permissions import OWNER_FIELD
+from common.text import has_unstorable_chars
 
 type Validate[M: models.Model] = Callable[[M], None]
 
@@ -45,6 +46,32 @@ def object_save[M: models.Model](obj: M, *, unique_error: Mapping[str, str] | No
             raise
         raise ValidationError({k: [v] for k, v in unique_error.items()}) from exc
     return obj
+
+
+def object_field_errors(obj: models.Model, *, fields: Iterable[str]) -> dict[str, list[str]]:
+    """Return OBJ's per-field errors: the model's validators, then what they miss.
+
+    Runs ``full_clean()`` (the owner and database constraints left to the caller), then
+    refuses NUL and other unstorable characters in FIELDS (what a form's CharField says,
+    so an import or an API caller gets it per field), and enforces a TextField's
+    ``max_length``, which is no model validator.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        obj.full_clean(exclude=[OWNER_FIELD], validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    for name in fields:
+        value = getattr(obj, name)
+        field = obj._meta.get_field(name)
+        if has_unstorable_chars(value):
+            errors[name] = ["Null characters are not allowed."]
+        elif isinstance(field, models.TextField) and len(value) > (field.max_length or len(value)):
+            errors[name] = [
+                f"Keep {field.verbose_name} under {field.max_length} characters"
+                f" (they are {len(value)})."
+            ]
+    return errors
 
 
 @transaction.atomic
