@@ -162,9 +162,12 @@ class OwnedList:
     @classmethod
     def url_names(cls) -> dict[str, str]:
         """Return every action's URL name (``{% url config.url_names.edit pk %}``)."""
-        actions = ("create", "detail", "edit", "row", "row_edit", "delete", "bulk_delete", "undo")
-        # and the CSV jobs' pages (common.lists.csvjobs.CsvJobs.urls), for apps that have them
-        actions += ("import_start", "export_start", "export")
+        # The object pages, and the CSV jobs' (common.lists.csvjobs.CsvJobs.urls) for apps
+        # that have them.
+        actions = (
+            *("create", "detail", "edit", "row", "row_edit", "delete", "bulk_delete", "undo"),
+            *("import_start", "export_start", "export"),
+        )
         return {action: cls.url(action) for action in actions}
 
     @classmethod
