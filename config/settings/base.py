@@ -335,7 +335,10 @@ TEMPLATES = [
                 "common.context_processors.site",
             ],
             # common/ is no app; its tag libraries are named here ({% load kis_time %}).
-            "libraries": {"kis_time": "common.templatetags.kis_time"},
+            "libraries": {
+                "kis_rows": "common.templatetags.kis_rows",
+                "kis_time": "common.templatetags.kis_time",
+            },
         },
     },
 ]
@@ -420,6 +423,15 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered list rows (common.templatetags.kis_rows), in each process's memory: a hit costs
+# no network round trip, the keys carry each object's version so no process can serve a
+# stale row, and ~1 KB a row keeps 20,000 of them near 20 MB (docs/decisions/0015).
+CACHES["rows"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kis-rows",
+    "TIMEOUT": 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": env.int("ROW_CACHE_MAX_ENTRIES", default=20_000)},
+}
 
 # ------------------------------------------------------------------------------
 # EMAIL (Django 6.1 mailers)

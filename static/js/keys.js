@@ -4,6 +4,9 @@
 //
 //  - Never fires while typing in a field (except Escape, which leaves the field).
 //  - An element inside a row ([data-row]) answers only when that row is the cursor row.
+//    A list declares its rows' shortcuts once ([data-row-keys]: key, label and a selector
+//    of the control in the row, lists/row_keys.html); the cursor row's controls get their
+//    aria-keyshortcuts from it as the cursor moves, so fifty rows do not repeat them.
 //  - When a modal dialog is open, only elements inside it answer.
 //  - A [data-row-cursor] container gets j/k/arrow navigation and Enter to open; moving
 //    past its last row clicks its [data-load-more] control.
@@ -140,11 +143,40 @@
     return container && container.querySelector('[data-row][aria-current="true"]');
   }
 
+  // The row shortcuts a list declares once: [{keys, label, control}].
+  function rowKeys() {
+    return Array.prototype.map.call(document.querySelectorAll("[data-row-keys] [data-keys]"), function (item) {
+      return { keys: item.getAttribute("data-keys"), label: item.textContent.trim(),
+        control: item.getAttribute("data-control") };
+    });
+  }
+
+  // Give the cursor row's controls the shortcuts the list declares for them (and take them
+  // from the controls of rows that are no longer the cursor row).
+  function markRow(row) {
+    document.querySelectorAll("[data-row-key]").forEach(function (el) {
+      if (row && row.contains(el)) return;
+      ["data-row-key", "aria-keyshortcuts", "data-keyshortcuts-declared", "data-shortcut-label"].forEach(function (a) {
+        el.removeAttribute(a);
+      });
+    });
+    if (!row) return;
+    rowKeys().forEach(function (k) {
+      var el = row.querySelector(k.control);
+      if (!el || el.hasAttribute("data-row-key")) return;
+      el.setAttribute("data-row-key", "");
+      el.setAttribute("aria-keyshortcuts", k.keys);
+      el.setAttribute("data-shortcut-label", k.label);
+    });
+    applyMode();
+  }
+
   function setCursor(container, row) {
     var old = currentRow(container);
     if (old) old.removeAttribute("aria-current");
     if (!row) return;
     row.setAttribute("aria-current", "true");
+    markRow(row);
     row.focus({ preventScroll: true });
     row.scrollIntoView({ block: "nearest" });
   }
@@ -176,6 +208,7 @@
       var old = currentRow(c);
       if (old) old.removeAttribute("aria-current");
       row.setAttribute("aria-current", "true");
+      markRow(row);
     }
   });
 
@@ -327,14 +360,17 @@
       add(item.getAttribute("data-area"), item.getAttribute("data-keys"), item.textContent.trim());
     });
     var bulk = document.querySelector("[data-bulk-form]");
-    document.querySelectorAll("[aria-keyshortcuts]").forEach(function (el) {
+    document.querySelectorAll("[aria-keyshortcuts], [data-row-keys] [data-keys]").forEach(function (el) {
       if (dialog.contains(el) || el.hasAttribute("data-row-cursor")) return;
-      var keys = declared(el), label = describe(el);
+      var item = el.hasAttribute("data-keys");  // a row shortcut the list declares
+      var keys = item ? el.getAttribute("data-keys") : declared(el);
+      var label = item ? el.textContent.trim() : describe(el);
       var tokens = keys.split(/\s+/).map(normalise);
-      if (bulk && el.hasAttribute("data-row-delete") && (tokens.indexOf("#") >= 0 || tokens.indexOf("delete") >= 0)) {
+      var deletes = item ? el.getAttribute("data-control") === "[data-row-delete]" : el.hasAttribute("data-row-delete");
+      if (bulk && deletes && (tokens.indexOf("#") >= 0 || tokens.indexOf("delete") >= 0)) {
         label += ", or every selected one";
       }
-      add(areaOf(el), keys, label);
+      add(item ? "In the list" : areaOf(el), keys, label);
     });
     return found;
   }
@@ -448,8 +484,15 @@
     if (target) { e.preventDefault(); activate(target); }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { applyMode(); restoreCursor(); });
+  document.addEventListener("DOMContentLoaded", function () {
+    var c = cursorContainer();
+    markRow(c && currentRow(c));
+    applyMode();
+    restoreCursor();
+  });
   document.addEventListener("htmx:afterSettle", function (e) {
+    var c = cursorContainer();
+    markRow(c && currentRow(c));  // a swapped control (the favourite star) is a new element
     applyMode();
     if (e.detail.boosted || e.detail.target === document.body) restoreCursor();
   });
