@@ -144,6 +144,25 @@ def test_row_actions_are_quiet_until_the_row_is_hovered_and_delete_is_red(
 
 @pytest.mark.parametrize("which", LISTS)
 @pytest.mark.parametrize("width", [390, 1280])
+def test_only_text_cells_are_cut_short(
+    page: Page, visit: Any, filled: dict[str, str], which: str, width: int
+) -> None:
+    """Long text ends in an ellipsis; the checkbox and the actions are never clipped."""
+    page.set_viewport_size({"width": width, "height": 800})
+    visit(LISTS[which]["path"])
+    row = row_of(page, which, filled[which])
+    for control in (row.get_by_role("checkbox"), row.locator("td:last-child a").last):
+        clipped = control.evaluate(
+            """el => { const r = el.getBoundingClientRect();
+                       const at = document.elementFromPoint(r.right - 2, r.y + r.height / 2);
+                       const td = el.closest("td"), cut = getComputedStyle(td);
+                       return [at === el || el.contains(at), cut.textOverflow, cut.overflowX]; }"""
+        )
+        assert clipped == [True, "clip", "visible"], (control, clipped)
+
+
+@pytest.mark.parametrize("which", LISTS)
+@pytest.mark.parametrize("width", [390, 1280])
 def test_delete_selected_waits_for_a_selection_and_a_checked_row_is_highlighted(
     page: Page, visit: Any, filled: dict[str, str], which: str, width: int
 ) -> None:
