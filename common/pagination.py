@@ -32,12 +32,20 @@ from django.db.models import (
     IntegerField,
     Lookup,
     Model,
+    OrderBy,
     Q,
     QuerySet,
     TextField,
     UUIDField,
 )
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleGreaterThanOrEqual,
+    TupleLessThan,
+    TupleLessThanOrEqual,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.text import has_unstorable_chars
@@ -205,11 +213,65 @@ class KeysetPaginator[M: Model]:
             condition |= term
         return condition
 
-    def page(self, cursor: str | None = None) -> KeysetPage[M]:
-        """Return the page after CURSOR (the first page when CURSOR is empty)."""
+    def _order_by(self, *, sorted_by_database: bool) -> list[OrderBy]:
+        """Return the ORDER BY terms; ``COALESCE(f, f)`` when the database must sort.
+
+        ``COALESCE(f, f)`` is ``f`` (the fields are never NULL), with the same collation, but
+        no index matches it: the planner sorts the rows the filter found instead of walking
+        an index in order and filtering as it goes.
+        """
+        terms = []
+        for name in self.ordering:
+            field = name.lstrip("-")
+            expression = Coalesce(F(field), F(field)) if sorted_by_database else F(field)
+            terms.append(expression.desc() if name.startswith("-") else expression.asc())
+        return terms
+
+    def _up_to(self, values: list[Any]) -> Q | Lookup[Any]:
+        """Return the filter for rows up to and including VALUES in this ordering.
+
+        One row-value comparison when every field sorts the same way, so that the index
+        walk stops there (``NOT (a, b, id) > (…)`` would not bound it).
+        """
+        descending = {name.startswith("-") for name in self.ordering}
+        if len(descending) == 1 and len(self._fields) > 1:
+            row_lookup = TupleGreaterThanOrEqual if descending.pop() else TupleLessThanOrEqual
+            return row_lookup(Tuple(*(F(name) for name in self._fields)), tuple(values))
+        return ~Q(self._after(values))
+
+    def after(self, cursor: str) -> Q | Lookup[Any]:
+        """Return the filter for rows after CURSOR; raise InvalidCursor for a foreign one."""
+        return self._after(self._decode(cursor))
+
+    def nth_after(self, cursor: str | None, n: int) -> M | None:
+        """Return the Nth row after CURSOR in this ordering (None when fewer are left).
+
+        This walks the ordering's index for N entries: the end of a window of N rows.
+        """
         qs = self.queryset.order_by(*self.ordering)
         if cursor:
-            qs = qs.filter(self._after(self._decode(cursor)))
+            qs = qs.filter(self.after(cursor))
+        rows = list(qs.only(*self._fields)[n - 1 : n])
+        return rows[0] if rows else None
+
+    def page(
+        self,
+        cursor: str | None = None,
+        *,
+        until: M | None = None,
+        sort: bool = False,
+    ) -> KeysetPage[M]:
+        """Return the page after CURSOR (the first page when CURSOR is empty).
+
+        UNTIL: consider only rows up to and including it (a window of the ordering).
+        SORT: make the database sort the matching rows rather than walk an index in order:
+        right when the filter matches few rows (see ``_order_by``).
+        """
+        qs = self.queryset.order_by(*self._order_by(sorted_by_database=sort))
+        if cursor:
+            qs = qs.filter(self.after(cursor))
+        if until is not None:
+            qs = qs.filter(self._up_to([self._value_of(until, name) for name in self._fields]))
         rows = list(qs[: self.page_size + 1])
         has_next = len(rows) > self.page_size
         items = rows[: self.page_size]

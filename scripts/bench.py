@@ -44,12 +44,19 @@ from common.pagination import KeysetPaginator
 user = User.objects.get(email={email!r})
 client = Client()
 client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+# A second user with a time zone: the same request through the time zone middleware.
+zoned, _ = User.objects.get_or_create(email="bench-tz@example.com")
+zoned.timezone = "Europe/Berlin"
+zoned.save(update_fields=["timezone"])
+zoned_client = Client()
+zoned_client.force_login(zoned, backend="django.contrib.auth.backends.ModelBackend")
 ordering = ContactList.sorts["name"][1]
 qs = Contact.objects.filter(owner=user)
 deep = qs.order_by(*ordering)[int(qs.count() * 0.9)]
 print(json.dumps({{
     "cookie": settings.SESSION_COOKIE_NAME,
     "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    "zoned_session": zoned_client.cookies[settings.SESSION_COOKIE_NAME].value,
     "deep_cursor": KeysetPaginator(qs, ordering=ordering, page_size=50).cursor_for(deep),
 }}))
 """
@@ -60,6 +67,7 @@ class Target:
     name: str
     path: str
     htmx: bool = False
+    zoned: bool = False  # as the user with a time zone
 
 
 @dataclass
@@ -229,20 +237,27 @@ def main() -> None:
     try:
         wait_until_up(f"{base}/healthz", gunicorn)
         cookie = f"Cookie: {info['cookie']}={info['session']}"
+        zoned_cookie = f"Cookie: {info['cookie']}={info['zoned_session']}"
         targets = [
             # The ceiling: the smallest real view through the same middleware stack.
             Target("ceiling: /robots.txt (full stack, no DB)", "/robots.txt"),
+            Target("ceiling, user with a time zone", "/robots.txt", zoned=True),
             Target("probe: /healthz (answered before the stack)", "/healthz"),
             Target("list, full page", "/contacts/"),
             Target("search partial (htmx), q=zofia", "/contacts/?q=zofia", htmx=True),
             Target("search partial, worst case q=smith", "/contacts/?q=smith", htmx=True),
+            Target("search partial, q=a", "/contacts/?q=a", htmx=True),
+            Target("search partial, q=example.com", "/contacts/?q=example.com", htmx=True),
+            Target("search partial, phone q=555 12", "/contacts/?q=555+12", htmx=True),
+            Target("search partial, no match q=qqqzz", "/contacts/?q=qqqzz", htmx=True),
             Target("deep page (90%), full", f"/contacts/?cursor={info['deep_cursor']}"),
             Target("load more (htmx rows)", f"/contacts/?cursor={info['deep_cursor']}", htmx=True),
             Target("lazy count (htmx)", "/contacts/count/", htmx=True),
         ]
         results = []
         for target in targets:
-            headers = [cookie] + (["HX-Request: true"] if target.htmx else [])
+            headers = [zoned_cookie if target.zoned else cookie]
+            headers += ["HX-Request: true"] if target.htmx else []
             size, gzipped = fetch_size(base + target.path, headers)
             for _ in range(5):  # warm up: templates, connection pool, database cache
                 fetch_size(base + target.path, headers)

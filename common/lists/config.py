@@ -42,6 +42,10 @@ class OwnedList:
     search_field: ClassVar[str | None] = None
     search_lookup: ClassVar[str] = "icontains"
     search_max: ClassVar[int] = 100
+    # A search first looks for a page in a window of this many rows of the ordering, then
+    # has the database sort every match (common.lists.selectors._search_page, ADR 0016).
+    # None: always walk the ordering's index and filter as it goes.
+    search_window: ClassVar[int | None] = 5000
     # sort key (the ?sort= value) -> (label, ordering). Each ordering must be total (end with
     # the primary key) and should match an index that starts with the owner field.
     sorts: ClassVar[Mapping[str, Sort]]

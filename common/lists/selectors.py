@@ -52,11 +52,52 @@ def list_page(
     Raises ``common.pagination.InvalidCursor`` for a cursor this ordering did not make.
     """
     ordering = config.sorts[normalise_sort(config=config, sort=sort)][1]
-    qs = list_search(config=config, owner=owner, query=query)
+    everything = config.get_queryset(owner=owner)
+    matches = list_search(config=config, owner=owner, query=query)
     if config.defer:
-        qs = qs.defer(*config.defer)
-    paginator = KeysetPaginator(qs, ordering=ordering, page_size=page_size or config.page_size)
-    return paginator.page(cursor)
+        everything, matches = everything.defer(*config.defer), matches.defer(*config.defer)
+    size = page_size or config.page_size
+    paginator = KeysetPaginator(matches, ordering=ordering, page_size=size)
+    if not (
+        config.search_window and config.search_field and normalise_query(config=config, query=query)
+    ):
+        return paginator.page(cursor)  # no search: walk the ordering's index
+    return _search_page(
+        config=config,
+        everything=everything,
+        matches=matches,
+        ordering=ordering,
+        size=size,
+        cursor=cursor,
+    )
+
+
+def _search_page(
+    *,
+    config: type[OwnedList],
+    everything: QuerySet[Any],
+    matches: QuerySet[Any],
+    ordering: tuple[str, ...],
+    size: int,
+    cursor: str | None,
+) -> KeysetPage[Any]:
+    """Return the page of a search by a plan whose cost stays bounded for common terms.
+
+    Walking the ordering's index and filtering as it goes is fast when matches are dense,
+    but walks most of the index when they are rare or sort late (``smith``). So
+    (docs/decisions/0016): search a window of ``search_window`` rows of the ordering
+    first, and take its page when the window holds a full one (or is the rest of the
+    list); otherwise the matches are few near here, and the database sorts them all
+    (a trigram index finds them on PostgreSQL).
+    """
+    end = KeysetPaginator(everything, ordering=ordering, page_size=size).nth_after(
+        cursor, config.search_window or 0
+    )
+    paginator = KeysetPaginator(matches, ordering=ordering, page_size=size)
+    page = paginator.page(cursor, until=end)
+    if end is None or page.has_next:
+        return page  # the window held a full page, or it reached the end of the list
+    return paginator.page(cursor, sort=True)
 
 
 def list_count(*, config: type[OwnedList], owner: Owner, query: str = "") -> int:

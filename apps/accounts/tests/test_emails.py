@@ -174,3 +174,44 @@ def test_site_url_is_the_request_origin_else_the_setting(rf, settings):
     assert absolute_url("/a/", request) == f"https://{OTHER_HOST}/a/"
     settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"  # production: always https
     assert site_url(rf.get("/", HTTP_HOST="app.example.test")) == "https://app.example.test"
+
+
+# ------------------------------------------------------------------------------
+# Subjects: sentence case, in the site's own words (templates/account/email/,
+# templates/mfa/email/ override allauth's Title Case subjects).
+# ------------------------------------------------------------------------------
+def test_mail_subjects_are_sentence_case(client, user):
+    form = {"password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"}
+    client.post(reverse("account_request_login_code"), {"email": user.email})
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+    Client().post(reverse("account_signup"), {"email": user.email, **form})
+    Client().post(reverse("account_signup"), {"email": "new@example.com", **form})
+    assert [message.subject for message in mail.outbox] == [
+        "[KIS] Your sign-in code",
+        "[KIS] Your password reset code",
+        "[KIS] No account for this email address",
+        "[KIS] You already have an account",
+        "[KIS] Confirm your email address",
+    ]
+
+
+def test_every_allauth_subject_is_overridden() -> None:
+    """A new allauth mail would arrive in Title Case: each of its subjects has ours."""
+    from pathlib import Path
+
+    import allauth
+    from django.apps import apps
+    from django.conf import settings
+
+    theirs = Path(allauth.__file__).parent / "templates"
+    ours = Path(settings.BASE_DIR) / "templates"
+    names = {
+        path.relative_to(theirs)
+        for path in theirs.glob("*/email/*_subject.txt")
+        if "include" not in path.read_text()
+        and apps.is_installed(f"allauth.{path.relative_to(theirs).parts[0]}")
+    }
+    assert names
+    missing = sorted(str(name) for name in names if not (ours / name).exists())
+    assert not missing, missing

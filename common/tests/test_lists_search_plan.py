@@ -1,0 +1,103 @@
+"""The search plan of common.lists.selectors: a window of the ordering first, then a sort.
+
+Every plan must give exactly the pages that walking the ordering's index gives (the plain
+plan, ``search_window = None``), page after page, in every sort; the query counts show
+which plan answered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apps.contacts.lists import ContactList
+from apps.contacts.tests.factories import ContactFactory
+from common.lists.selectors import list_page
+
+pytestmark = pytest.mark.django_db
+
+
+class WindowOfFive(ContactList):
+    search_window = 5
+    page_size = 3
+
+
+class PlainWalk(ContactList):
+    search_window = None
+    page_size = 3
+
+
+@pytest.fixture
+def book(owner: Any, other_user: Any) -> None:
+    """Twenty contacts: 'common' everywhere, 'late' only on the last names sorting last."""
+    for i in range(16):
+        ContactFactory(
+            owner=owner, first_name=f"Common{i:02}", last_name=f"A{i:02}", email=f"c{i}@x.test"
+        )
+    for i in range(4):
+        ContactFactory(
+            owner=owner, first_name=f"Late{i}", last_name=f"Zed{i}", email=f"late{i}@x.test"
+        )
+    ContactFactory(owner=other_user, first_name="Late", last_name="Zed", email="z@x.test")
+
+
+def _all_pages(config: type[ContactList], owner: Any, query: str, sort: str) -> list[list[int]]:
+    pages, cursor = [], None
+    while True:
+        page = list_page(config=config, owner=owner, query=query, sort=sort, cursor=cursor)
+        pages.append([contact.pk for contact in page.items])
+        if not page.has_next:
+            return pages
+        cursor = page.next_cursor
+
+
+@pytest.mark.usefixtures("book")
+@pytest.mark.parametrize("sort", ContactList.sorts)
+@pytest.mark.parametrize("query", ["common", "late", "zed3", "x.test", "o", "nothing", "LATE "])
+def test_every_plan_gives_the_pages_of_the_plain_walk(owner: Any, query: str, sort: str) -> None:
+    expected = _all_pages(PlainWalk, owner, query, sort)
+    assert _all_pages(WindowOfFive, owner, query, sort) == expected
+
+
+@pytest.mark.usefixtures("book")
+def test_a_dense_term_is_answered_from_the_window(
+    owner: Any, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(2):  # the window's end, the page in the window
+        page = list_page(config=WindowOfFive, owner=owner, query="common")
+    assert [c.first_name for c in page.items] == ["Common00", "Common01", "Common02"]
+
+
+@pytest.mark.usefixtures("book")
+def test_a_term_that_sorts_late_is_sorted_not_walked(
+    owner: Any, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(3):  # the window's end, an empty window, the sort
+        page = list_page(config=WindowOfFive, owner=owner, query="late")
+    assert [c.first_name for c in page.items] == ["Late0", "Late1", "Late2"]
+    assert page.has_next
+
+
+@pytest.mark.usefixtures("book")
+def test_the_window_that_reaches_the_end_is_the_answer(
+    owner: Any, django_assert_num_queries: Any
+) -> None:
+    first = list_page(config=WindowOfFive, owner=owner, query="late")
+    with django_assert_num_queries(2):  # fewer than five rows are left: no sort needed
+        last = list_page(config=WindowOfFive, owner=owner, query="late", cursor=first.next_cursor)
+    assert [c.first_name for c in last.items] == ["Late3"]
+    assert not last.has_next
+
+
+@pytest.mark.usefixtures("book")
+def test_no_search_walks_the_index_in_one_query(owner: Any, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        list_page(config=WindowOfFive, owner=owner, query="  ")
+
+
+@pytest.mark.usefixtures("book")
+def test_the_plan_never_shows_another_owners_rows(owner: Any, other_user: Any) -> None:
+    seen = {pk for page in _all_pages(WindowOfFive, owner, "zed", "name") for pk in page}
+    assert len(seen) == 4
+    assert not seen & set(other_user.contacts.values_list("pk", flat=True))
