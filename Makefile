@@ -20,7 +20,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 CSS_SOURCES := $(NODE_DIR)/src/styles.css $(shell find templates apps common static/js -type f \
 	\( -name '*.html' -o -name '*.py' -o -name '*.js' \) -not -path '*/tests/*' 2>/dev/null)
 
-.PHONY: help setup run test e2e chromium lint fmt migrate shell css superuser worker bench clean app
+.PHONY: help setup run test e2e chromium java lint fmt migrate shell css superuser worker bench clean app
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  \033[1mmake %-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,7 +57,7 @@ run: setup migrate ## Set up and serve on http://127.0.0.1:$(PORT) (SQLite by de
 	$(MANAGE) seed_demo
 	PORT=$(PORT) scripts/dev
 
-test: setup chromium ## Set up and run the whole suite (unit, integration, e2e in Chromium)
+test: setup chromium java ## Set up and run the whole suite (unit, integration, e2e in Chromium)
 	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------- everyday tasks
@@ -68,6 +68,22 @@ e2e: setup chromium ## Run only the browser (Playwright) tests
 # download, else apt-get as root / with passwordless sudo, else instructions (exit 1).
 chromium: $(VENV)/.installed ## Find or install Chromium for the browser tests
 	@$(BIN)/python e2e/chromium.py --install
+
+# Java runs the HTML checker (vnu.jar from npm's vnu-jar) in tests/test_html_valid.py.
+# Found on PATH, else Debian's default-jre-headless with apt-get as root / with passwordless
+# sudo, else a note: that test then skips, the rest of the suite runs.
+java: ## Find or install Java for the HTML validity test
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	  else sudo=no; fi; \
+	  if [ "$$sudo" != no ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "No java found; installing default-jre-headless with apt-get."; \
+	    $$sudo apt-get update -qq || true; \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless \
+	      >/dev/null || echo "apt-get failed; tests/test_html_valid.py will skip."; \
+	  else \
+	    echo "No java: tests/test_html_valid.py will skip (apt-get install default-jre-headless)."; \
+	  fi; }
 
 lint: $(VENV)/.installed ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .
