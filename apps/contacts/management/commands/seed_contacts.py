@@ -1,4 +1,4 @@
-"""Create N realistic fake contacts for one user (bulk inserts; 100k in seconds)."""
+"""Create N realistic fake contacts for one user (COPY on PostgreSQL: 1M in under a minute)."""
 
 from __future__ import annotations
 
