@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from playwright.sync_api import Page, expect
 
@@ -171,6 +172,13 @@ _CONTROLS_OUTSIDE = """
 """
 
 
+# Resolves when ELEMENT's own transitions (a dialog fading in) are over.
+_TRANSITIONS_OVER = """
+el => Promise.all(el.getAnimations({subtree: true})
+  .filter(a => a.effect.getComputedTiming().endTime !== Infinity).map(a => a.finished))
+"""
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache() -> None:
     cache.clear()  # rate-limit counters
@@ -236,6 +244,15 @@ def data(make_user: Callable[..., Any]) -> dict[str, Any]:
         company="International Business Machines of Greater Northumberland",
     )
     ContactFactory.create_batch(3, owner=user)
+    # A second signed-in device: the sessions table then has an End button per row.
+    Client().post(
+        "/accounts/login/",
+        {"login": user.email, "password": PASSWORD},
+        HTTP_USER_AGENT=(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
+            " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+        ),
+    )
     assert contact.company is not None
     job = ContactImport.objects.create(
         owner=user,
@@ -325,7 +342,9 @@ def test_error_and_open_states(
     page.keyboard.press("Escape")
     expect(page.locator("tr[data-escape]")).to_have_count(0)
     page.keyboard.press("?")
-    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(help_dialog).to_be_visible()
+    help_dialog.evaluate(_TRANSITIONS_OVER)
     problems += _layout_problems(page, "keyboard help")
     page.keyboard.press("Escape")
 
