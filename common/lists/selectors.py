@@ -100,6 +100,15 @@ def _search_page(
     return paginator.page(cursor, sort=True)
 
 
-def list_count(*, config: type[OwnedList], owner: Owner, query: str = "") -> int:
-    """Return how many of OWNER's objects match QUERY."""
-    return list_search(config=config, owner=owner, query=query).count()
+def list_count(
+    *, config: type[OwnedList], owner: Owner, query: str = "", limit: int | None = None
+) -> int:
+    """Return how many of OWNER's objects match QUERY; at most LIMIT + 1 when LIMIT is set.
+
+    With a LIMIT the database stops counting after LIMIT + 1 rows, so a result above LIMIT
+    means "more than LIMIT" and costs no more than LIMIT rows.
+    """
+    matches = list_search(config=config, owner=owner, query=query)
+    if limit is not None:
+        matches = matches.order_by()[: limit + 1]
+    return matches.count()

@@ -85,8 +85,16 @@ def count_view(*, config: type[OwnedList]) -> View:
     @vary_on_htmx
     def view(request: AuthenticatedHttpRequest) -> HttpResponse:
         q = strip_control_chars(request.GET.get("q", ""))
-        count = selectors.list_count(config=config, owner=request.user, query=q)
-        context = {"count": count, "q": q, "config": config, "list_url": config.list_url(q=q)}
+        limit = config.count_limit
+        count = selectors.list_count(config=config, owner=request.user, query=q, limit=limit)
+        context = {
+            "count": count,
+            "count_over": limit is not None and count > limit,
+            "count_limit": limit,
+            "q": q,
+            "config": config,
+            "list_url": config.list_url(q=q),
+        }
         return render_page(request, template_name, context, partial=config.count_partial)
 
     view.__doc__ = f"Count {config.__qualname__} matching q."

@@ -162,6 +162,11 @@ def test_search_uses_the_declared_field_and_lookup_and_the_owner(me, events):
     assert list_count(config=EventList, owner=me, query="secret") == 0
 
 
+@pytest.mark.parametrize(("limit", "counted"), [(None, 7), (7, 7), (8, 7), (6, 7), (3, 4), (0, 1)])
+def test_a_count_with_a_limit_stops_one_row_past_it(me, events, limit, counted):
+    assert list_count(config=EventList, owner=me, query="event", limit=limit) == counted
+
+
 def test_pages_go_through_every_own_object_once_in_each_sort(me, events):
     for sort in EventList.sorts:
         seen: list[int] = []

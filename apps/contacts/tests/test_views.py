@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.contacts import services
+from apps.contacts.lists import ContactList
 from apps.contacts.models import Contact, DeletedContacts
 from apps.contacts.tests.factories import ContactFactory
 from common.tests.test_lists_objects import form_fields
@@ -100,6 +101,19 @@ def test_count_partial_and_page(owner_client, owner):
     assert partial.content.decode().strip().startswith("1 contact match")
     page = owner_client.get(reverse("contacts:count"))
     assert b"4 contacts" in page.content and b"<html" in page.content
+
+
+def test_count_past_the_limit_says_more_than(owner_client, owner, monkeypatch):
+    ContactFactory.create_batch(4, owner=owner)
+    count = reverse("contacts:count")
+    monkeypatch.setattr(ContactList, "count_limit", 3)
+    partial = owner_client.get(count, headers={"HX-Request": "true"})
+    assert partial.content.decode().strip() == "More than 3 contacts"
+    page = owner_client.get(count, {"q": "example"})
+    assert "More than 3 contacts match “example”" in page.content.decode()
+    monkeypatch.setattr(ContactList, "count_limit", 4)  # exactly the limit: the number
+    partial = owner_client.get(count, headers={"HX-Request": "true"})
+    assert partial.content.decode().strip() == "4 contacts"
 
 
 def test_detail(owner_client, contact):
