@@ -72,6 +72,12 @@ def list_page(
     )
 
 
+# After a first window of a search held too few matches for a page, but at least this many,
+# a second window sized by their density is tried (at most SEARCH_WIDER_MAX first windows).
+SEARCH_WIDER_MIN_FOUND = 5
+SEARCH_WIDER_MAX = 10
+
+
 def _search_page(
     *,
     config: type[OwnedList],
@@ -87,16 +93,26 @@ def _search_page(
     but walks most of the index when they are rare or sort late (``smith``). So
     (docs/decisions/0016): search a window of ``search_window`` rows of the ordering
     first, and take its page when the window holds a full one (or is the rest of the
-    list); otherwise the matches are few near here, and the database sorts them all
-    (a trigram index finds them on PostgreSQL).
+    list); when it held some matches, once more in a window sized by their density;
+    otherwise the matches are few near here, and the database sorts them all (a trigram
+    index finds them on PostgreSQL).
     """
-    end = KeysetPaginator(everything, ordering=ordering, page_size=size).nth_after(
-        cursor, config.search_window or 0
-    )
+    window = config.search_window or 0
+    rows = KeysetPaginator(everything, ordering=ordering, page_size=size)
     paginator = KeysetPaginator(matches, ordering=ordering, page_size=size)
+    end = rows.nth_after(cursor, window)
     page = paginator.page(cursor, until=end)
     if end is None or page.has_next:
         return page  # the window held a full page, or it reached the end of the list
+    found = len(page.items)
+    if found >= SEARCH_WIDER_MIN_FOUND:
+        # Matches are spread thin but evenly (a first name, a phone fragment in a big list):
+        # a window sized by the density just seen holds a page, for less than sorting them.
+        wider = min(window * (size + 1) * 3 // (2 * found), window * SEARCH_WIDER_MAX)
+        end = rows.nth_after(cursor, wider)
+        page = paginator.page(cursor, until=end)
+        if end is None or page.has_next:
+            return page
     return paginator.page(cursor, sort=True)
 
 
