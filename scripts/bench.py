@@ -5,7 +5,13 @@
    because there is no TLS proxy in front; everything else as in production).
 3. Run wrk (bounded: fixed connections and duration) against each target with that
    user's session cookie, and print requests/s, p50/p99 latency, response size and
-   the ratio to the ceiling (a tiny view through the same stack: /robots.txt).
+   the ratio to the ceiling (a tiny view through the same stack: /robots.txt). Beside
+   it, the floor: a plain Django "hello" app (scripts/bench_hello.py, no middleware)
+   under the same gunicorn, so the stack's own cost shows.
+4. Memory: one gunicorn worker serves MEMORY_REQUESTS list pages; print its RSS before
+   and after.
+5. In process (scripts/bench_inprocess.py): server time per target without a socket, and
+   each middleware layer's own time.
 """
 
 from __future__ import annotations
@@ -110,7 +116,8 @@ def percentile(out: str, pct: int) -> float:
 
 def wrk(
     url: str, headers: list[str], *, duration: int, connections: int
-) -> tuple[float, float, float, int]:
+) -> tuple[float, float, float, int, int]:
+    """Return requests/s, p50 and p99 in ms, errors and the number of requests."""
     cmd = [
         "wrk",
         "--latency",
@@ -137,7 +144,8 @@ def wrk(
     socket_errors = re.search(r"Socket errors: (.*)", out)
     if socket_errors:
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return rps, p50, p99, errors
+    done = re.search(r"(\d+) requests in", out)
+    return rps, p50, p99, errors, int(done.group(1)) if done else 0
 
 
 def fetch_size(url: str, headers: list[str]) -> tuple[int, int]:
@@ -165,7 +173,67 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise SystemExit("gunicorn did not come up in 20 s.")
 
 
-def main() -> None:
+def gunicorn_start(
+    app: str, *, port: int, workers: int, threads: int, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    """Start gunicorn serving APP on 127.0.0.1:PORT; return the master process."""
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,  # the access log: one JSON line per request
+    )
+
+
+def gunicorn_stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def rss_mb(pid: int) -> float:
+    """Return the resident set size of process PID, in MB (Linux /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    if match is None:
+        raise SystemExit(f"no VmRSS for process {pid}")
+    return int(match.group(1)) / 1024
+
+
+def workers_of(master: subprocess.Popen[bytes]) -> list[int]:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def memory_run(
+    base: str, headers: list[str], *, requests: int, connections: int, proc: subprocess.Popen[bytes]
+) -> tuple[float, float, int]:
+    """Serve REQUESTS list pages with PROC's one worker; return its RSS before, after, count."""
+    (worker,) = workers_of(proc)
+    for _ in range(20):  # warm: imports, templates, the row cache's first rows
+        fetch_size(base + "/contacts/", headers)
+    before = rss_mb(worker)
+    served = 0
+    while served < requests:
+        *_, done = wrk(base + "/contacts/", headers, duration=10, connections=connections)
+        served += done
+        if not done:
+            raise SystemExit("the memory run served no request")
+    return before, rss_mb(worker), served
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -175,24 +243,23 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit(
-            "wrk is needed: sudo apt-get install -y wrk (Debian/Ubuntu) or brew install wrk."
-        )
-
-    tmp = Path(tempfile.mkdtemp(prefix="kis-bench-"))
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    ensure_postgres_database(database_url)
-    env = production_env(
-        DATABASE_URL=database_url,
-        DJANGO_SECURE_SSL_REDIRECT="false",  # no TLS proxy in front of this local run
-        DATABASE_POOL_MAX_SIZE=str(max(2, args.threads + 1)),
+    parser.add_argument(
+        "--memory-requests",
+        type=int,
+        default=10_000,
+        help="list pages one worker serves before its RSS is read (0: no memory run)",
     )
-    print(f"database: {database_url.split('@')[-1]}")
+    return parser.parse_args()
+
+
+def prepare(database_url: str, env: dict[str, str], count: int) -> dict[str, str]:
+    """Migrate, collect static files, seed; return SETUP's cookies and cursor."""
+    import json
+
+    print(f"database: {database_url.rsplit('@', maxsplit=1)[-1]}")
     run([PY, "manage.py", "migrate", "--noinput"], env)
     run([PY, "manage.py", "collectstatic", "--noinput"], env)
-    seed_contacts_ensure(python=PY, root=ROOT, env=env, email=BENCH_USER, count=args.count)
+    seed_contacts_ensure(python=PY, root=ROOT, env=env, email=BENCH_USER, count=count)
     # What autovacuum does after a bulk load: statistics, and the visibility map that lets
     # COUNT(*) be an index-only scan.
     if database_url.startswith("postgres"):
@@ -208,69 +275,56 @@ def main() -> None:
             ],
             env,
         )
-    import json
+    output = run([PY, "manage.py", "shell", "-c", SETUP.format(email=BENCH_USER)], env)
+    return dict(json.loads(output.strip().splitlines()[-1]))
 
-    info = json.loads(
-        run([PY, "manage.py", "shell", "-c", SETUP.format(email=BENCH_USER)], env)
-        .strip()
-        .splitlines()[-1]
-    )
 
-    base = f"http://127.0.0.1:{args.port}"
-    gunicorn = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--no-control-socket",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        wait_until_up(f"{base}/healthz", gunicorn)
-        cookie = f"Cookie: {info['cookie']}={info['session']}"
-        zoned_cookie = f"Cookie: {info['cookie']}={info['zoned_session']}"
-        targets = [
-            # The ceiling: the smallest real view through the same middleware stack.
-            Target("ceiling: /robots.txt (full stack, no DB)", "/robots.txt"),
-            Target("ceiling, user with a time zone", "/robots.txt", zoned=True),
-            Target("probe: /healthz (answered before the stack)", "/healthz"),
-            Target("list, full page", "/contacts/"),
-            Target("search partial (htmx), q=zofia", "/contacts/?q=zofia", htmx=True),
-            Target("search partial, worst case q=smith", "/contacts/?q=smith", htmx=True),
-            Target("search partial, q=a", "/contacts/?q=a", htmx=True),
-            Target("search partial, q=example.com", "/contacts/?q=example.com", htmx=True),
-            Target("search partial, phone q=555 12", "/contacts/?q=555+12", htmx=True),
-            Target("search partial, no match q=qqqzz", "/contacts/?q=qqqzz", htmx=True),
-            Target("deep page (90%), full", f"/contacts/?cursor={info['deep_cursor']}"),
-            Target("load more (htmx rows)", f"/contacts/?cursor={info['deep_cursor']}", htmx=True),
-            Target("lazy count (htmx)", "/contacts/count/", htmx=True),
-        ]
-        results = []
-        for target in targets:
-            headers = [zoned_cookie if target.zoned else cookie]
-            headers += ["HX-Request: true"] if target.htmx else []
-            size, gzipped = fetch_size(base + target.path, headers)
-            for _ in range(5):  # warm up: templates, connection pool, database cache
-                fetch_size(base + target.path, headers)
-            rps, p50, p99, errors = wrk(
-                base + target.path, headers, duration=args.duration, connections=args.connections
-            )
-            results.append(Result(target, rps, p50, p99, size, gzipped, errors))
-            print(f"  measured {target.name}: {rps:.0f} req/s", file=sys.stderr)
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=20)
-        shutil.rmtree(tmp, ignore_errors=True)
+def targets_for(info: dict[str, str], hello_url: str) -> list[Target]:
+    cursor = info["deep_cursor"]
+    return [
+        # The ceiling: the smallest real view through the same middleware stack.
+        Target("ceiling: /robots.txt (full stack, no DB)", "/robots.txt"),
+        Target("ceiling, user with a time zone", "/robots.txt", zoned=True),
+        Target("probe: /healthz (answered before the stack)", "/healthz"),
+        Target("floor: plain Django hello (no middleware)", hello_url),
+        Target("list, full page", "/contacts/"),
+        Target("search partial (htmx), q=zofia", "/contacts/?q=zofia", htmx=True),
+        Target("search partial, worst case q=smith", "/contacts/?q=smith", htmx=True),
+        Target("search partial, q=a", "/contacts/?q=a", htmx=True),
+        Target("search partial, q=example.com", "/contacts/?q=example.com", htmx=True),
+        Target("search partial, phone q=555 12", "/contacts/?q=555+12", htmx=True),
+        Target("search partial, no match q=qqqzz", "/contacts/?q=qqqzz", htmx=True),
+        Target("deep page (90%), full", f"/contacts/?cursor={cursor}"),
+        Target("load more (htmx rows)", f"/contacts/?cursor={cursor}", htmx=True),
+        Target("lazy count (htmx)", "/contacts/count/", htmx=True),
+    ]
 
+
+def measure(
+    base: str, targets: list[Target], cookies: dict[str, str], args: argparse.Namespace
+) -> list[Result]:
+    results = []
+    for target in targets:
+        headers = [cookies["zoned" if target.zoned else "plain"]]
+        headers += ["HX-Request: true"] if target.htmx else []
+        url = target.path if target.path.startswith("http") else base + target.path
+        size, gzipped = fetch_size(url, headers)
+        for _ in range(5):  # warm up: templates, connection pool, database cache
+            fetch_size(url, headers)
+        rps, p50, p99, errors, _ = wrk(
+            url, headers, duration=args.duration, connections=args.connections
+        )
+        results.append(Result(target, rps, p50, p99, size, gzipped, errors))
+        print(f"  measured {target.name}: {rps:.0f} req/s", file=sys.stderr)
+    return results
+
+
+def report(
+    args: argparse.Namespace,
+    results: list[Result],
+    memory: tuple[float, float, int] | None,
+    inprocess: str,
+) -> None:
     ceiling = results[0].rps
     print()
     print(
@@ -284,9 +338,73 @@ def main() -> None:
     for r in results:
         print(
             f"| {r.target.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.size:,} | "
-            f"{r.gzipped:,} | "
-            f"{r.rps / ceiling:.0%} | {r.errors} |"
+            f"{r.gzipped:,} | {r.rps / ceiling:.0%} | {r.errors} |"
         )
+    if memory is not None:
+        before, after, served = memory
+        print()
+        print(
+            f"Memory: one gunicorn worker, RSS {before:.0f} MB after warm-up, "
+            f"{after:.0f} MB after {served:,} list pages"
+        )
+    print()
+    print(inprocess)
+
+
+def main() -> None:
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit(
+            "wrk is needed: sudo apt-get install -y wrk (Debian/Ubuntu) or brew install wrk."
+        )
+    tmp = Path(tempfile.mkdtemp(prefix="kis-bench-"))
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    ensure_postgres_database(database_url)
+    env = production_env(
+        DATABASE_URL=database_url,
+        DJANGO_SECURE_SSL_REDIRECT="false",  # no TLS proxy in front of this local run
+        DATABASE_POOL_MAX_SIZE=str(max(2, args.threads + 1)),
+    )
+    info = prepare(database_url, env, args.count)
+    cookies = {
+        "plain": f"Cookie: {info['cookie']}={info['session']}",
+        "zoned": f"Cookie: {info['cookie']}={info['zoned_session']}",
+    }
+    base = f"http://127.0.0.1:{args.port}"
+    hello_url = f"http://127.0.0.1:{args.port + 1}/hello/"
+    servers = {"config.wsgi": args.port, "scripts.bench_hello:application": args.port + 1}
+    procs = [
+        gunicorn_start(app, port=port, workers=args.workers, threads=args.threads, env=env)
+        for app, port in servers.items()
+    ]
+    memory: tuple[float, float, int] | None = None
+    try:
+        wait_until_up(f"{base}/healthz", procs[0])
+        wait_until_up(hello_url, procs[1])
+        results = measure(base, targets_for(info, hello_url), cookies, args)
+        for proc in procs:
+            gunicorn_stop(proc)
+        if args.memory_requests:
+            print("  memory run: one worker, list pages", file=sys.stderr)
+            procs = [gunicorn_start("config.wsgi", port=args.port, workers=1, threads=1, env=env)]
+            wait_until_up(f"{base}/healthz", procs[0])
+            memory = memory_run(
+                base,
+                [cookies["plain"]],
+                requests=args.memory_requests,
+                connections=args.connections,
+                proc=procs[0],
+            )
+        inprocess = run(
+            [PY, "scripts/bench_inprocess.py", "--email", BENCH_USER],
+            env,
+        )
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                gunicorn_stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    report(args, results, memory, inprocess)
 
 
 if __name__ == "__main__":

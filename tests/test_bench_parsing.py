@@ -39,3 +39,18 @@ def test_percentiles_come_from_the_distribution_table(bench):
 def test_missing_percentile_is_a_clear_error(bench):
     with pytest.raises(SystemExit, match="no 99% latency"):
         bench.percentile("Requests/sec: 1\n", 99)
+
+
+def test_wrk_result_carries_the_request_count(bench, monkeypatch):
+    class Done:
+        stdout = WRK_OUTPUT
+
+    monkeypatch.setattr(bench.subprocess, "run", lambda *args, **kwargs: Done())
+    rps, p50, p99, errors, requests = bench.wrk("http://x/", [], duration=10, connections=8)
+    assert (rps, p50, p99, errors, requests) == (408.62, 18.9, 31.3, 0, 4090)
+
+
+def test_rss_is_read_from_proc(bench):
+    import os
+
+    assert 1 < bench.rss_mb(os.getpid()) < 10_000
