@@ -57,11 +57,10 @@ def list_page(
     if config.defer:
         everything, matches = everything.defer(*config.defer), matches.defer(*config.defer)
     size = page_size or config.page_size
-    paginator = KeysetPaginator(matches, ordering=ordering, page_size=size)
     if not (
         config.search_window and config.search_field and normalise_query(config=config, query=query)
-    ):
-        return paginator.page(cursor)  # no search: walk the ordering's index
+    ):  # no search: walk the ordering's index
+        return KeysetPaginator(matches, ordering=ordering, page_size=size).page(cursor)
     return _search_page(
         config=config,
         everything=everything,

@@ -101,3 +101,34 @@ def test_the_plan_never_shows_another_owners_rows(owner: Any, other_user: Any) -
     seen = {pk for page in _all_pages(WindowOfFive, owner, "zed", "name") for pk in page}
     assert len(seen) == 4
     assert not seen & set(other_user.contacts.values_list("pk", flat=True))
+
+
+class WindowOfTwenty(ContactList):
+    search_window = 20
+    page_size = 10
+
+
+class PlainWalkOfTen(ContactList):
+    search_window = None
+    page_size = 10
+
+
+@pytest.fixture
+def thin(owner: Any) -> None:
+    """Ninety contacts; every third one is 'thin': about 7 in any 20 rows, not a page of 10."""
+    for i in range(90):
+        first = "Thin" if i % 3 == 0 else "Other"
+        ContactFactory(owner=owner, first_name=f"{first}{i:02}", last_name=f"B{i:02}")
+
+
+@pytest.mark.usefixtures("thin")
+@pytest.mark.parametrize("sort", ContactList.sorts)
+def test_a_thin_spread_term_is_found_in_a_wider_window(
+    owner: Any, sort: str, django_assert_num_queries: Any
+) -> None:
+    expected = _all_pages(PlainWalkOfTen, owner, "thin", sort)
+    assert _all_pages(WindowOfTwenty, owner, "thin", sort) == expected
+    # window end, window (7 matches), wider window end, wider window: no sort of them all
+    with django_assert_num_queries(4):
+        page = list_page(config=WindowOfTwenty, owner=owner, query="thin", sort=sort)
+    assert len(page.items) == 10 and page.has_next
