@@ -221,6 +221,7 @@ def test_keyboard_only_journey(page, visit, owner, ada, check_a11y):
     expect(rows(page).first.get_by_role("button", name="Favourite Ada Lovelace")).to_have_attribute(
         "aria-pressed", "true"
     )
+    expect(page.locator("#announcer")).to_have_text("Marked as favourite")  # said, not just drawn
     kb.press("x")
     expect(page.locator("[data-bulk-count]")).to_have_text("1 selected")
     kb.press("Enter")

@@ -12,8 +12,8 @@ from apps.companies import services
 from apps.companies.forms import CompanyCreateForm, CompanyForm, CompanyRowForm
 from apps.companies.models import Company, CompanyExport, DeletedCompanies
 from apps.companies.selectors import company_contacts_context
-from common.jobs import job_latest
 from common.lists import OwnedList
+from common.lists.csvjobs.views import latest_export
 
 
 class CompanyList(OwnedList):
@@ -41,7 +41,7 @@ class CompanyList(OwnedList):
     @classmethod
     def get_extra_context(cls, request: HttpRequest) -> dict[str, Any]:
         # A callable: the template calls it only when it renders the full page.
-        return {"latest_export": lambda: job_latest(CompanyExport, owner=request.user)}
+        return {"latest_export": lambda: latest_export(request=request, model=CompanyExport)}
 
     @classmethod
     def get_object_context(cls, request: HttpRequest, obj: Any) -> dict[str, Any]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 
-from apps.contacts import selectors, services
+from apps.contacts import services
 from apps.contacts.forms import ContactCreateForm, ContactForm, RowForm
-from apps.contacts.models import Contact, DeletedContacts
-from apps.users.models import User
+from apps.contacts.models import Contact, ContactExport, DeletedContacts
 from common.lists import OwnedList
+from common.lists.csvjobs.views import latest_export
 
 
 class ContactList(OwnedList):
@@ -66,8 +66,4 @@ class ContactList(OwnedList):
     @classmethod
     def get_extra_context(cls, request: HttpRequest) -> dict[str, Any]:
         # A callable: the template calls it only when it renders the full page.
-        return {
-            "latest_export": lambda: selectors.contact_export_latest(
-                owner=cast("User", request.user)
-            ),
-        }
+        return {"latest_export": lambda: latest_export(request=request, model=ContactExport)}

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from apps.contacts.models import Contact, ContactExport, ContactImport, DeletedContacts
 from apps.users.models import User
-from common.jobs import job_latest
 from common.text import has_unstorable_chars
 
 
@@ -27,16 +26,6 @@ def contact_email_user(*, owner: User, email: str, exclude_id: int | None = None
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
     return qs.only("id", "first_name", "last_name", "email").first()
-
-
-def contact_export_latest(*, owner: User) -> ContactExport | None:
-    """Return OWNER's most recent export job."""
-    return job_latest(ContactExport, owner=owner)
-
-
-def contact_import_latest(*, owner: User) -> ContactImport | None:
-    """Return OWNER's most recent import job."""
-    return job_latest(ContactImport, owner=owner)
 
 
 CONTACT_EXPORT_FIELDS = (

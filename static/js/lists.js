@@ -71,10 +71,10 @@
         var first = before ? before.nextElementSibling : container.querySelector("[data-row]");
         if (first && first.hasAttribute("data-row") && window.kisSetCursor) window.kisSetCursor(container, first);
       }, 0);
-    } else if (elt && elt.id && elt.id.indexOf("favourite-") === 0) {
-      var id = elt.id;
+    } else if (elt && elt.hasAttribute("data-row-favourite") && elt.closest("tr[id]")) {
+      var row = elt.closest("tr[id]").id;
       setTimeout(function () {
-        var btn = document.getElementById(id);
+        var btn = document.querySelector("#" + row + " [data-row-favourite]");
         if (btn && window.kisAnnounce) {
           window.kisAnnounce(btn.getAttribute("aria-pressed") === "true" ? "Marked as favourite" : "Removed from favourites");
         }

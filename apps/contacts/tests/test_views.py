@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from apps.contacts import services
 from apps.contacts.lists import ContactList
-from apps.contacts.models import Contact, DeletedContacts
+from apps.contacts.models import Contact, ContactExport, DeletedContacts
 from apps.contacts.tests.factories import ContactFactory
 from common.tests.test_lists_objects import form_fields
 
@@ -81,8 +81,8 @@ def test_list_and_search_use_constant_queries(owner_client, owner, n, django_ass
     partial = {"HX-Request": "true"}
     # The first request of a session records it (usersessions, at most once a minute).
     owner_client.get(reverse("home"))
-    # session + user + one page of contacts (+ the latest export for the full page)
-    with django_assert_num_queries(4):
+    # session + user + one page of contacts (no export started in this session)
+    with django_assert_num_queries(3):
         page = owner_client.get(LIST)
     # a search: session + user + where its window ends + the page (the search plan)
     with django_assert_num_queries(4):
@@ -90,6 +90,37 @@ def test_list_and_search_use_constant_queries(owner_client, owner, n, django_ass
     if n > 50:
         with django_assert_num_queries(3):
             owner_client.get(LIST, {"cursor": page.context["page"].next_cursor}, headers=partial)
+
+
+def test_the_list_links_the_export_this_session_started(
+    owner_client, owner, other_user, client_for, django_assert_num_queries
+):
+    ContactFactory(owner=owner)
+    started = owner_client.post(reverse("contacts:export_start"))
+    job = ContactExport.objects.get(owner=owner)
+    assert started["Location"] == reverse("contacts:export", args=[job.pk])
+    link = f'href="{reverse("contacts:export", args=[job.pk])}">Latest export ('
+    with django_assert_num_queries(4):  # session + user + page + that export
+        assert link in owner_client.get(LIST).content.decode()
+    # Another session of the same user (another device) asks nothing about exports.
+    elsewhere = client_for(owner)
+    elsewhere.get(reverse("home"))  # records the session (usersessions)
+    with django_assert_num_queries(3):
+        assert "Latest export" not in elsewhere.get(LIST).content.decode()
+    # Gone (purged after its retention time): no link, and the session forgets it.
+    job.delete()
+    assert "Latest export" not in owner_client.get(LIST).content.decode()
+    assert "kis:latest-export:contacts.contactexport" not in owner_client.session
+    with django_assert_num_queries(3):
+        owner_client.get(LIST)
+
+
+def test_the_latest_export_link_never_shows_another_users_job(owner_client, other_user):
+    theirs = ContactExport.objects.create(owner=other_user)
+    session = owner_client.session
+    session["kis:latest-export:contacts.contactexport"] = theirs.pk
+    session.save()
+    assert "Latest export" not in owner_client.get(LIST).content.decode()
 
 
 def test_count_partial_and_page(owner_client, owner):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -28,6 +28,7 @@ from common.lists.csvjobs.config import CsvExport, CsvImport, CsvJobs
 from common.lists.csvjobs.exporting import csv_export_start
 from common.lists.csvjobs.forms import CsvImportForm
 from common.lists.csvjobs.importing import csv_import_start
+from common.lists.csvjobs.models import ExportJob
 from common.permissions import get_owned_or_404
 from common.rendering import render_page, vary_on_htmx
 
@@ -58,12 +59,39 @@ def _context(config: type[CsvJobs], **extra: Any) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------ export
+def _latest_export_key(model: type[ExportJob]) -> str:
+    return f"kis:latest-export:{model._meta.label_lower}"
+
+
+def latest_export_remember(*, request: HttpRequest, job: ExportJob) -> None:
+    """Remember JOB in this session as its owner's latest export of its kind."""
+    request.session[_latest_export_key(type(job))] = job.pk
+
+
+def latest_export[J: ExportJob](*, request: HttpRequest, model: type[J]) -> J | None:
+    """Return the latest export of MODEL started in this session, if it is still there.
+
+    A list page links to it. Only a session that started one asks the database, so the
+    list, read far more often than anyone exports, costs no query for it
+    (docs/decisions/0018-latest-export-per-session.md).
+    """
+    key = _latest_export_key(model)
+    pk = request.session.get(key)
+    if type(pk) is not int:
+        return None
+    job = model._default_manager.filter(owner=request.user, pk=pk).first()
+    if job is None:
+        del request.session[key]  # purged after its retention time
+    return job
+
+
 def export_start_view(*, config: type[CsvJobs]) -> StartView:
     """Return the view that starts an export in the background and shows its progress."""
 
     @require_POST
     def view(request: AuthenticatedHttpRequest) -> HttpResponse:
         job = csv_export_start(config=config, owner=request.user)
+        latest_export_remember(request=request, job=job)
         return redirect(config.url_name("export"), pk=job.pk)
 
     return _named(view, config, "export_start_view")
