@@ -14,10 +14,10 @@ import contextlib
 import datetime
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, overload
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -90,11 +90,73 @@ class InvalidCursor(ValueError):
     """The cursor was not made by this paginator for this ordering."""
 
 
+class RowKey:
+    """What names one version of a row: its model's options, primary key, version and time
+    of update (the attributes ``common.templatetags.kis_rows`` keys a cached row by)."""
+
+    __slots__ = ("_meta", "pk", "updated_at", "version")
+
+    def __init__(self, meta: Any, pk: Any, version: Any, updated_at: Any) -> None:
+        self._meta, self.pk, self.version, self.updated_at = meta, pk, version, updated_at
+
+
+class PageRows[M: Model](Sequence[M]):
+    """A page's rows, read first as their keys; the objects are fetched when asked for.
+
+    ``{% cachedfor %}`` (``common.templatetags.kis_rows``) renders each row from the cache
+    by its key and asks ``objects_for`` only for the rows it misses: a page whose rows are
+    all cached costs one narrow query and builds no model instances. Anything else that
+    reads the rows (iterates, indexes) gets the objects, fetched in one query the first
+    time. A row deleted between the two queries is left out of the objects; ``len`` is the
+    number of keys.
+    """
+
+    def __init__(self, queryset: QuerySet[M], keys: list[RowKey]) -> None:
+        self.queryset = queryset
+        self.keys = keys
+        self._objects: list[M] | None = None
+
+    def objects_for(self, keys: Sequence[RowKey]) -> dict[Any, M]:
+        """Return the objects of KEYS (those still there) by primary key, in one query."""
+        if not keys:
+            return {}
+        return {obj.pk: obj for obj in self.queryset.filter(pk__in=[key.pk for key in keys])}
+
+    def _all(self) -> list[M]:
+        if self._objects is None:
+            found = self.objects_for(self.keys)
+            self._objects = [found[key.pk] for key in self.keys if key.pk in found]
+        return self._objects
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> M: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[M]: ...
+    def __getitem__(self, index: int | slice) -> M | list[M]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[M]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PageRows):
+            other = other._all()
+        return self._all() == other if isinstance(other, list) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True)
 class KeysetPage[M: Model]:
     """One page of results and the cursor that continues after it."""
 
-    items: list[M]
+    items: Sequence[M]
     next_cursor: str | None
 
     @property
@@ -108,7 +170,16 @@ class KeysetPaginator[M: Model]:
     A leading ``-`` sorts a field descending. Cursors are opaque URL-safe strings.
     """
 
-    def __init__(self, queryset: QuerySet[M], *, ordering: Sequence[str], page_size: int) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[M],
+        *,
+        ordering: Sequence[str],
+        page_size: int,
+        keys_first: bool = False,
+    ) -> None:
+        """KEYS_FIRST: a page reads its rows' keys and gives them as ``PageRows`` (the
+        model must have ``version`` and ``updated_at``, as ``common.lists.models.Versioned``)."""
         if not ordering:
             raise ValueError("Keyset pagination needs at least one ordering field.")
         if page_size < 1:
@@ -116,12 +187,16 @@ class KeysetPaginator[M: Model]:
         self.queryset = queryset
         self.ordering = tuple(ordering)
         self.page_size = page_size
+        self.keys_first = keys_first
         self._fields = [name.lstrip("-") for name in self.ordering]
 
     # -- cursor encoding -------------------------------------------------------
     def _encode(self, obj: M) -> str:
-        values = [self._value_of(obj, name) for name in self._fields]
-        raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+        return self._encode_values([self._value_of(obj, name) for name in self._fields])
+
+    @staticmethod
+    def _encode_values(values: Sequence[Any]) -> str:
+        raw = json.dumps(list(values), separators=(",", ":"), default=str).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @staticmethod
@@ -272,10 +347,28 @@ class KeysetPaginator[M: Model]:
             qs = qs.filter(self.after(cursor))
         if until is not None:
             qs = qs.filter(self._up_to([self._value_of(until, name) for name in self._fields]))
+        if self.keys_first:
+            return self._keys_page(qs)
         rows = list(qs[: self.page_size + 1])
         has_next = len(rows) > self.page_size
         items = rows[: self.page_size]
         return KeysetPage(items=items, next_cursor=self._encode(items[-1]) if has_next else None)
+
+    def _keys_page(self, qs: QuerySet[M]) -> KeysetPage[M]:
+        """Return the page of QS read as keys (one narrow query, no model instances)."""
+        model = self.queryset.model
+        n = len(self._fields)
+        names = [
+            name if name == "pk" else self._get_field(model, name).attname for name in self._fields
+        ]
+        rows = list(qs.values_list(*names, "pk", "version", "updated_at")[: self.page_size + 1])
+        has_next = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        keys = [RowKey(model._meta, row[n], row[n + 1], row[n + 2]) for row in rows]
+        return KeysetPage(
+            items=PageRows(self.queryset, keys),
+            next_cursor=self._encode_values(rows[-1][:n]) if has_next else None,
+        )
 
     def cursor_for(self, obj: M) -> str:
         """Return the cursor of the page that starts right after OBJ."""

@@ -52,6 +52,10 @@ class OwnedList:
     default_sort: ClassVar[str | None] = None  # None: the first key of `sorts`
     page_size: ClassVar[int] = 50
     defer: ClassVar[tuple[str, ...]] = ()  # columns the rows never show
+    # The list's template renders its rows with {% cachedfor %} (common.templatetags.kis_rows):
+    # a page of a Versioned model reads its rows' keys first and fetches only the objects of
+    # rows not cached. Set False for a template that loops with {% for %} (a second query).
+    rows_cached: ClassVar[bool] = True
 
     template_name: ClassVar[str]
     results_partial: ClassVar[str] = "results"  # search and sort swap this

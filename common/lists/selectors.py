@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from common.lists.config import OwnedList
+from common.lists.models import Versioned
 from common.pagination import KeysetPage, KeysetPaginator
 from common.text import strip_control_chars
 
@@ -57,10 +58,14 @@ def list_page(
     if config.defer:
         everything, matches = everything.defer(*config.defer), matches.defer(*config.defer)
     size = page_size or config.page_size
+    # Rows cached by version (kis_rows): read the page's keys first, objects for misses only.
+    keys_first = config.rows_cached and issubclass(config.model, Versioned)
     if not (
         config.search_window and config.search_field and normalise_query(config=config, query=query)
     ):  # no search: walk the ordering's index
-        return KeysetPaginator(matches, ordering=ordering, page_size=size).page(cursor)
+        return KeysetPaginator(
+            matches, ordering=ordering, page_size=size, keys_first=keys_first
+        ).page(cursor)
     return _search_page(
         config=config,
         everything=everything,
@@ -68,6 +73,7 @@ def list_page(
         ordering=ordering,
         size=size,
         cursor=cursor,
+        keys_first=keys_first,
     )
 
 
@@ -85,6 +91,7 @@ def _search_page(
     ordering: tuple[str, ...],
     size: int,
     cursor: str | None,
+    keys_first: bool,
 ) -> KeysetPage[Any]:
     """Return the page of a search by a plan whose cost stays bounded for common terms.
 
@@ -98,7 +105,7 @@ def _search_page(
     """
     window = config.search_window or 0
     rows = KeysetPaginator(everything, ordering=ordering, page_size=size)
-    paginator = KeysetPaginator(matches, ordering=ordering, page_size=size)
+    paginator = KeysetPaginator(matches, ordering=ordering, page_size=size, keys_first=keys_first)
     end = rows.nth_after(cursor, window)
     page = paginator.page(cursor, until=end)
     if end is None or page.has_next:

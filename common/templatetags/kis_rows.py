@@ -7,8 +7,10 @@ model, primary key, ``version`` and ``updated_at`` (``common.lists.models.Versio
 save bumps both, bulk updates too; the time also tells apart a row whose primary key came
 back after a rollback or a database reset), the active language and time zone. One
 ``get_many`` fetches the hits; only the misses render, and one ``set_many`` stores them.
-So a row shows what its version holds, and a deploy or an edited template starts afresh
-(docs/decisions/0015).
+Given a page read as keys (``common.pagination.PageRows``, what ``KeysetPaginator`` makes
+with ``keys_first``), it fetches the objects of the misses only, in one query: a page whose
+rows are all cached builds no model instance. So a row shows what its version holds, and a
+deploy or an edited template starts afresh (docs/decisions/0015).
 
 The body must depend only on the item and on what is the same for every row of the list
 (the list's config); there is no ``forloop``. Anything else (a per-request flag) belongs
@@ -29,6 +31,8 @@ from django.template.context import Context
 from django.template.loader_tags import IncludeNode
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+
+from common.pagination import PageRows
 
 register = template.Library()
 
@@ -89,7 +93,11 @@ class CachedForNode(Node):
         return self._digest
 
     def render(self, context: Context) -> SafeString:
-        items = list(self.sequence.resolve(context, ignore_failures=True) or ())
+        sequence = self.sequence.resolve(context, ignore_failures=True)
+        # A page read as keys (common.pagination.PageRows): objects only for the misses.
+        items: list[Any] = (
+            list(sequence.keys) if isinstance(sequence, PageRows) else list(sequence or ())
+        )
         if not items:
             return self.nodelist_empty.render(context)
         prefix = ":".join(
@@ -101,17 +109,24 @@ class CachedForNode(Node):
             )
         )
         keys = [
-            f"{prefix}:{obj._meta.label_lower}:{obj.pk}:{obj.version}:{obj.updated_at.timestamp()}"
-            for obj in items
+            f"{prefix}:{item._meta.label_lower}:{item.pk}:{item.version}:{item.updated_at.timestamp()}"
+            for item in items
         ]
         cache = row_cache()
         found: dict[str, Any] = cache.get_many(keys)
+        objects: dict[Any, Any] = {}
+        if isinstance(sequence, PageRows):
+            misses = [item for item, key in zip(items, keys, strict=True) if key not in found]
+            objects = sequence.objects_for(misses)
         rendered: dict[str, str] = {}
         parts: list[str] = []
         with context.push():
-            for obj, key in zip(items, keys, strict=True):
+            for item, key in zip(items, keys, strict=True):
                 html = found.get(key)
                 if html is None:
+                    obj = objects.get(item.pk) if isinstance(sequence, PageRows) else item
+                    if obj is None:
+                        continue  # deleted since the page was read
                     context[self.loopvar] = obj
                     html = rendered[key] = self.nodelist_loop.render(context)
                 parts.append(html)

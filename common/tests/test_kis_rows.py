@@ -19,6 +19,7 @@ from apps.contacts.models import Contact
 from apps.contacts.services import contact_update
 from apps.contacts.tests.factories import ContactFactory
 from common.lists.csvjobs.importing import csv_import_run, csv_import_start
+from common.pagination import KeysetPaginator
 from common.templatetags.kis_rows import row_cache
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,44 @@ def test_rows_of_another_user_are_never_shown(owner, owner_client, other_user, c
     html = client_for(other_user).get(LIST).content.decode()
     assert "Theirs" in html and "Mine" not in html
     assert f"contact-{theirs.pk}" in html and f"contact-{mine.pk}" not in html
+
+
+# ------------------------------------------------------------------------------ keys first
+def test_a_page_read_as_keys_fetches_the_objects_of_the_misses_only(
+    owner, django_assert_num_queries
+):
+    for i in range(3):
+        ContactFactory(owner=owner, first_name=f"P{i}", last_name="Same")
+    made = list(Contact.objects.filter(owner=owner).order_by("first_name"))
+    paginator = KeysetPaginator(
+        Contact.objects.filter(owner=owner),
+        ordering=("last_name", "first_name", "id"),
+        page_size=10,
+        keys_first=True,
+    )
+    engine = Engine(
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {"rows.html": TAG + "{{ o.first_name }};{% endcachedfor %}"},
+            )
+        ],
+        libraries={"kis_rows": "common.templatetags.kis_rows"},
+    )
+    template = engine.get_template("rows.html")
+
+    def render() -> str:
+        return template.render(Context({"items": paginator.page().items}))
+
+    with django_assert_num_queries(2):  # the keys, then the three objects in one query
+        assert render() == "P0;P1;P2;"
+    with django_assert_num_queries(1):  # every row cached: the keys only
+        assert render() == "P0;P1;P2;"
+    contact_update(contact=made[1], data={"first_name": "P1b"}, version=made[1].version)
+    with django_assert_num_queries(2):  # the keys, then the one changed row
+        assert render() == "P0;P1b;P2;"
+    # A row not cached, deleted between reading the keys and rendering them, is left out.
+    contact_update(contact=made[2], data={"first_name": "P2b"}, version=made[2].version)
+    items = paginator.page().items
+    Contact.objects.filter(pk=made[2].pk).delete()
+    assert template.render(Context({"items": items})) == "P0;P1b;"

@@ -10,8 +10,10 @@ from django.contrib.auth import get_user_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from apps.contacts.models import Contact
+from apps.contacts.tests.factories import ContactFactory
 from apps.users.tests.factories import UserFactory
-from common.pagination import InvalidCursor, KeysetPaginator
+from common.pagination import InvalidCursor, KeysetPaginator, PageRows
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +214,47 @@ def test_any_cursor_is_a_page_or_invalid(users, cursor):
     except InvalidCursor:
         return
     assert len(page.items) <= 2
+
+
+# ------------------------------------------------------------------------------ keys first
+@pytest.mark.parametrize(
+    "ordering", [("last_name", "first_name", "id"), ("-updated_at", "-id"), ("company_name", "id")]
+)
+def test_a_page_read_as_keys_walks_the_same_rows_and_cursors(owner, ordering):
+    for i in range(11):
+        ContactFactory(owner=owner, last_name=f"L{i % 3}", company_name=f"C{i % 2}")
+    qs = Contact.objects.filter(owner=owner)
+    objects = KeysetPaginator(qs, ordering=ordering, page_size=4)
+    keys = KeysetPaginator(qs, ordering=ordering, page_size=4, keys_first=True)
+    cursor = None
+    while True:
+        expected, page = objects.page(cursor), keys.page(cursor)
+        assert isinstance(page.items, PageRows)
+        assert [key.pk for key in page.items.keys] == [c.pk for c in expected.items]
+        assert [(k.version, k.updated_at) for k in page.items.keys] == [
+            (c.version, c.updated_at) for c in expected.items
+        ]
+        assert page.next_cursor == expected.next_cursor
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+
+
+def test_page_rows_fetch_their_objects_once_in_order_without_deleted_ones(
+    owner, django_assert_num_queries
+):
+    made = [ContactFactory(owner=owner, last_name=f"N{i}") for i in range(5)]
+    paginator = KeysetPaginator(
+        Contact.objects.filter(owner=owner),
+        ordering=("last_name", "id"),
+        page_size=10,
+        keys_first=True,
+    )
+    with django_assert_num_queries(1):
+        rows = paginator.page().items
+        assert len(rows) == 5 and rows  # from the keys: no second query
+    made[2].delete()
+    with django_assert_num_queries(1):
+        assert [c.last_name for c in rows] == ["N0", "N1", "N3", "N4"]
+        assert rows[0].pk == made[0].pk and list(rows) == rows[:]
+    assert len(rows) == 5  # the keys it was read with
