@@ -14,7 +14,9 @@ Prints, with the production settings:
 from __future__ import annotations
 
 import argparse
+import html
 import os
+import re
 import statistics
 import sys
 import time
@@ -62,11 +64,17 @@ def time_targets(clients: dict[str, Any], repeat: int) -> None:
     """Print the best and median server time of each target."""
     htmx = {"HTTP_HX_REQUEST": "true"}
     plain, zoned = clients["plain"], clients["zoned"]
+    first = plain.get("/contacts/", **htmx).content.decode()
+    more = re.search(r'data-load-more[^>]*hx-get="([^"]+)"', first)  # the second page
+    if more is None:
+        raise SystemExit("the first page has no load-more link: is the database seeded?")
+    more_url = html.unescape(more.group(1))
     targets: list[tuple[str, Callable[[], Any]]] = [
         ("/robots.txt", lambda: plain.get("/robots.txt")),
         ("/robots.txt, user with a time zone", lambda: zoned.get("/robots.txt")),
         ("list, full page", lambda: plain.get("/contacts/")),
         ("list rows (htmx)", lambda: plain.get("/contacts/", **htmx)),
+        ("load more (htmx rows)", lambda: plain.get(more_url, **htmx)),
         ("search q=smith (htmx)", lambda: plain.get("/contacts/?q=smith", **htmx)),
         ("lazy count (htmx)", lambda: plain.get("/contacts/count/", **htmx)),
     ]

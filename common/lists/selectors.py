@@ -53,10 +53,9 @@ def list_page(
     Raises ``common.pagination.InvalidCursor`` for a cursor this ordering did not make.
     """
     ordering = config.sorts[normalise_sort(config=config, sort=sort)][1]
-    everything = config.get_queryset(owner=owner)
     matches = list_search(config=config, owner=owner, query=query)
     if config.defer:
-        everything, matches = everything.defer(*config.defer), matches.defer(*config.defer)
+        matches = matches.defer(*config.defer)
     size = page_size or config.page_size
     # Rows cached by version (kis_rows): read the page's keys first, objects for misses only.
     keys_first = config.rows_cached and issubclass(config.model, Versioned)
@@ -68,7 +67,7 @@ def list_page(
         ).page(cursor)
     return _search_page(
         config=config,
-        everything=everything,
+        everything=config.get_queryset(owner=owner),  # only for window ends (nth_after)
         matches=matches,
         ordering=ordering,
         size=size,

@@ -44,28 +44,31 @@ def list_view(*, config: type[OwnedList]) -> View:
             if is_htmx_partial_request(request):
                 raise ApplicationError(config.invalid_cursor_message) from None
             return redirect(config.list_url(q=raw_q, sort=sort))
-        sorts = [
-            {
-                "key": key,
-                "label": label,
-                "url": config.list_url(q=raw_q, sort=key),
-                "active": key == sort,
-            }
-            for key, (label, _ordering) in config.sorts.items()
-        ]
         next_url = config.list_url(q=raw_q, sort=sort, cursor=page.next_cursor)
         context = {
             "page": page,
             "q": raw_q,
             "sort": sort,
-            "sorts": sorts,
             "cursor": cursor,
-            "start_url": config.list_url(q=raw_q, sort=sort),
             "next_url": next_url if page.has_next else "",
-            "count_url": config.count_url(q=raw_q),
             "config": config,
-            **config.get_extra_context(request),
         }
+        if not (cursor and is_htmx_partial_request(request)):
+            # The results and the page around them (load-more's rows need none of it).
+            context |= {
+                "sorts": [
+                    {
+                        "key": key,
+                        "label": label,
+                        "url": config.list_url(q=raw_q, sort=key),
+                        "active": key == sort,
+                    }
+                    for key, (label, _ordering) in config.sorts.items()
+                ],
+                "start_url": config.list_url(q=raw_q, sort=sort),
+                "count_url": config.count_url(q=raw_q),
+                **config.get_extra_context(request),
+            }
         partial = config.rows_partial if cursor else config.results_partial
         return render_page(request, config.template_name, context, partial=partial)
 
