@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
+import math
 import os
 import re
 import shutil
@@ -85,6 +87,7 @@ class Result:
     size: int
     gzipped: int
     errors: int
+    server: tuple[float, float] | None = None  # p50, p99 ms from the access log
 
 
 def run(cmd: list[str], env: dict[str, str], **kwargs: object) -> str:
@@ -112,6 +115,30 @@ def percentile(out: str, pct: int) -> float:
     if match is None:
         raise SystemExit(f"wrk printed no {pct}% latency:\n{out}")
     return to_ms(match.group(1))
+
+
+def server_percentiles(lines: list[str]) -> tuple[float, float] | None:
+    """Return the p50 and p99 of the ``duration_ms`` in access log LINES (JSON), if any.
+
+    That is the server's own time for each request (``common.middleware.AccessLogMiddleware``,
+    near the top of the stack), without the wait in the listen queue that wrk's latency holds.
+    """
+    durations = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("duration_ms"), int | float):
+            durations.append(float(entry["duration_ms"]))
+    if not durations:
+        return None
+    durations.sort()
+
+    def rank(pct: int) -> float:
+        return durations[max(0, math.ceil(pct / 100 * len(durations)) - 1)]
+
+    return rank(50), rank(99)
 
 
 def wrk(
@@ -174,9 +201,19 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 def gunicorn_start(
-    app: str, *, port: int, workers: int, threads: int, env: dict[str, str]
+    app: str,
+    *,
+    port: int,
+    workers: int,
+    threads: int,
+    env: dict[str, str],
+    log: Path | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start gunicorn serving APP on 127.0.0.1:PORT; return the master process."""
+    """Start gunicorn serving APP on 127.0.0.1:PORT; return the master process.
+
+    LOG: the file that gets the access log (one JSON line per request), else nowhere.
+    """
+    out = log.open("ab") if log is not None else subprocess.DEVNULL
     return subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -193,7 +230,7 @@ def gunicorn_start(
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,  # the access log: one JSON line per request
+        stdout=out,  # the access log: one JSON line per request
     )
 
 
@@ -301,7 +338,11 @@ def targets_for(info: dict[str, str], hello_url: str) -> list[Target]:
 
 
 def measure(
-    base: str, targets: list[Target], cookies: dict[str, str], args: argparse.Namespace
+    base: str,
+    targets: list[Target],
+    cookies: dict[str, str],
+    args: argparse.Namespace,
+    log: Path,
 ) -> list[Result]:
     results = []
     for target in targets:
@@ -311,10 +352,14 @@ def measure(
         size, gzipped = fetch_size(url, headers)
         for _ in range(5):  # warm up: templates, connection pool, database cache
             fetch_size(url, headers)
+        start = log.stat().st_size
         rps, p50, p99, errors, _ = wrk(
             url, headers, duration=args.duration, connections=args.connections
         )
-        results.append(Result(target, rps, p50, p99, size, gzipped, errors))
+        with log.open("rb") as lines:
+            lines.seek(start)
+            server = server_percentiles(lines.read().decode(errors="replace").splitlines())
+        results.append(Result(target, rps, p50, p99, size, gzipped, errors, server))
         print(f"  measured {target.name}: {rps:.0f} req/s", file=sys.stderr)
     return results
 
@@ -333,13 +378,22 @@ def report(
         f"{os.cpu_count()} CPUs"
     )
     print()
-    print("| target | req/s | p50 ms | p99 ms | bytes | gzip bytes | vs ceiling | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| target | req/s | p50 ms | p99 ms | server p50 | server p99 | bytes | gzip bytes "
+        "| vs ceiling | errors |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
+        server = f"{r.server[0]:.1f} | {r.server[1]:.1f}" if r.server else "n/a | n/a"
         print(
-            f"| {r.target.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.size:,} | "
-            f"{r.gzipped:,} | {r.rps / ceiling:.0%} | {r.errors} |"
+            f"| {r.target.name} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {server} | "
+            f"{r.size:,} | {r.gzipped:,} | {r.rps / ceiling:.0%} | {r.errors} |"
         )
+    print()
+    print(
+        "p50/p99: wrk's latency (with the wait for a free worker); server: the time inside "
+        "Django from the access log."
+    )
     if memory is not None:
         before, after, served = memory
         print()
@@ -373,15 +427,24 @@ def main() -> None:
     base = f"http://127.0.0.1:{args.port}"
     hello_url = f"http://127.0.0.1:{args.port + 1}/hello/"
     servers = {"config.wsgi": args.port, "scripts.bench_hello:application": args.port + 1}
+    log = tmp / "access.log"
+    log.touch()
     procs = [
-        gunicorn_start(app, port=port, workers=args.workers, threads=args.threads, env=env)
+        gunicorn_start(
+            app,
+            port=port,
+            workers=args.workers,
+            threads=args.threads,
+            env=env,
+            log=log if app == "config.wsgi" else None,
+        )
         for app, port in servers.items()
     ]
     memory: tuple[float, float, int] | None = None
     try:
         wait_until_up(f"{base}/healthz", procs[0])
         wait_until_up(hello_url, procs[1])
-        results = measure(base, targets_for(info, hello_url), cookies, args)
+        results = measure(base, targets_for(info, hello_url), cookies, args, log)
         for proc in procs:
             gunicorn_stop(proc)
         if args.memory_requests:

@@ -54,3 +54,11 @@ def test_rss_is_read_from_proc(bench):
     import os
 
     assert 1 < bench.rss_mb(os.getpid()) < 10_000
+
+
+def test_server_percentiles_come_from_the_access_log(bench):
+    lines = [f'{{"message": "GET /contacts/ 200", "duration_ms": {ms}}}' for ms in range(1, 101)]
+    lines += ["not json", '{"message": "no duration"}', '["a list"]', ""]
+    assert bench.server_percentiles(lines) == (50.0, 99.0)
+    assert bench.server_percentiles(['{"duration_ms": 7.5}']) == (7.5, 7.5)
+    assert bench.server_percentiles(["gunicorn says hello"]) is None
