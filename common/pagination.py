@@ -144,13 +144,6 @@ class PageRows[M: Model](Sequence[M]):
     def __iter__(self) -> Iterator[M]:
         return iter(self._all())
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, PageRows):
-            other = other._all()
-        return self._all() == other if isinstance(other, list) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 @dataclass(frozen=True)
 class KeysetPage[M: Model]:

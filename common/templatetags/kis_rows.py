@@ -95,9 +95,8 @@ class CachedForNode(Node):
     def render(self, context: Context) -> SafeString:
         sequence = self.sequence.resolve(context, ignore_failures=True)
         # A page read as keys (common.pagination.PageRows): objects only for the misses.
-        items: list[Any] = (
-            list(sequence.keys) if isinstance(sequence, PageRows) else list(sequence or ())
-        )
+        as_keys = isinstance(sequence, PageRows)
+        items: list[Any] = list(sequence.keys) if as_keys else list(sequence or ())
         if not items:
             return self.nodelist_empty.render(context)
         prefix = ":".join(
@@ -115,7 +114,7 @@ class CachedForNode(Node):
         cache = row_cache()
         found: dict[str, Any] = cache.get_many(keys)
         objects: dict[Any, Any] = {}
-        if isinstance(sequence, PageRows):
+        if as_keys:
             misses = [item for item, key in zip(items, keys, strict=True) if key not in found]
             objects = sequence.objects_for(misses)
         rendered: dict[str, str] = {}
@@ -124,7 +123,7 @@ class CachedForNode(Node):
             for item, key in zip(items, keys, strict=True):
                 html = found.get(key)
                 if html is None:
-                    obj = objects.get(item.pk) if isinstance(sequence, PageRows) else item
+                    obj = objects.get(item.pk) if as_keys else item
                     if obj is None:
                         continue  # deleted since the page was read
                     context[self.loopvar] = obj
