@@ -29,6 +29,7 @@ class CompanyList(OwnedList):
     defer = ("notes", "search")
     template_name = "companies/list.html"
     count_template_name = "lists/count.html"
+    count_tallied = True  # migration 0002 tallies companies per owner
     url_name = "companies:list"
     count_url_name = "companies:count"
     detail_template_name = "companies/detail.html"

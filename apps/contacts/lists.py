@@ -36,6 +36,7 @@ class ContactList(OwnedList):
     defer = ("notes", "search")
     template_name = "contacts/list.html"
     count_template_name = "lists/count.html"
+    count_tallied = True  # migration 0004 tallies contacts per owner
     url_name = "contacts:list"
     count_url_name = "contacts:count"
 

@@ -42,3 +42,23 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} -> {self.result_url}"
+
+
+class RowTally(models.Model):
+    """How many rows of one table (LABEL, a model's ``app_label.model_name``) OWNER has.
+
+    Kept by database triggers (apps.core.tally.TallyRows, ADR 0019), so every write counts,
+    bulk and raw ones too; read by lists whose unfiltered count would otherwise scan them all.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=100)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "label"], name="core_row_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.total}"

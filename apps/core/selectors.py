@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from apps.core.models import RowTally
 from common.jobs import JobStatus
 
 if TYPE_CHECKING:
@@ -59,6 +61,18 @@ class Dashboard:
     jobs: list[DashboardJob] = field(default_factory=list)
 
 
+def row_tally_totals(*, owner: Any, models: Sequence[type[Model]]) -> dict[type[Model], int]:
+    """Return OWNER's tallied row count of each of MODELS that has one (apps.core.tally).
+
+    A model without a tally, or whose tally is off (below zero), is left out: count its rows.
+    """
+    if not models or not getattr(owner, "is_authenticated", False):
+        return {}
+    by_label = {model._meta.label_lower: model for model in models}
+    rows = RowTally.objects.filter(owner=owner, label__in=by_label).values_list("label", "total")
+    return {by_label[label]: total for label, total in rows if total >= 0}
+
+
 def _url(name: str, *args: object) -> str | None:
     try:
         return reverse(name, args=args)
@@ -77,8 +91,8 @@ def _count_of(model: Any) -> Coalesce:
 def dashboard(*, user: User) -> Dashboard:
     """Return USER's counts, recently changed contacts and unfinished or failed jobs.
 
-    Three queries at most: both counts in one, the recent contacts, every job model in one
-    UNION.
+    Four queries at most: the tallied counts (apps.core.tally), the counts of lists without
+    a tally in one, the recent contacts, every job model in one UNION.
     """
     from apps.users.models import User as UserModel
 
@@ -93,15 +107,19 @@ def dashboard(*, user: User) -> Dashboard:
     ]
     counts: list[ListCount] = []
     if lists:
+        models = [apps.get_model(model_name) for _, model_name, _ in lists]
+        numbers: dict[type[Model], int] = row_tally_totals(owner=user, models=models)
         annotations = {
-            f"n{i}": _count_of(apps.get_model(model_name))
-            for i, (_, model_name, _) in enumerate(lists)
+            f"n{i}": _count_of(model) for i, model in enumerate(models) if model not in numbers
         }
-        row = UserModel.objects.filter(pk=user.pk).annotate(**annotations).values(*annotations)
-        numbers = row.first() or {}
+        if annotations:  # lists without a tally (yet): count their rows, all in one query
+            row = UserModel.objects.filter(pk=user.pk).annotate(**annotations).values(*annotations)
+            counted = row.first() or {}
+            for i, model in enumerate(models):
+                numbers.setdefault(model, int(counted.get(f"n{i}") or 0))
         counts = [
-            ListCount(label=label, count=int(numbers.get(f"n{i}", 0)), url=url)
-            for i, (label, _, url) in enumerate(lists)
+            ListCount(label=label, count=numbers[model], url=url)
+            for (label, _, url), model in zip(lists, models, strict=True)
         ]
 
     recent: list[Any] = []

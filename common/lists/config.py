@@ -66,6 +66,10 @@ class OwnedList:
     # stays that of N rows however big the list grows (1M contacts: 200 ms a count).
     # None: always count exactly.
     count_limit: ClassVar[int | None] = 100_000
+    # The model's app tallies its rows per owner (apps.core.tally.TallyRows in a migration):
+    # the unfiltered count reads the tally (exact, however many rows) instead of counting.
+    # Only right when get_queryset() is every object of the owner, as it is by default.
+    count_tallied: ClassVar[bool] = False
 
     url_name: ClassVar[str]  # e.g. "contacts:list"
     count_url_name: ClassVar[str | None] = None  # e.g. "contacts:count"

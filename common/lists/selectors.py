@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from apps.core.selectors import row_tally_totals
 from common.lists.config import OwnedList
 from common.lists.models import Versioned
 from common.pagination import KeysetPage, KeysetPaginator
@@ -127,8 +128,13 @@ def list_count(
     """Return how many of OWNER's objects match QUERY; at most LIMIT + 1 when LIMIT is set.
 
     With a LIMIT the database stops counting after LIMIT + 1 rows, so a result above LIMIT
-    means "more than LIMIT" and costs no more than LIMIT rows.
+    means "more than LIMIT" and costs no more than LIMIT rows. A list whose model is tallied
+    (``count_tallied``) reads its unfiltered count from the tally, exact beyond LIMIT too.
     """
+    if config.count_tallied and not normalise_query(config=config, query=query):
+        tallied = row_tally_totals(owner=owner, models=[config.model])
+        if config.model in tallied:
+            return tallied[config.model]
     matches = list_search(config=config, owner=owner, query=query)
     if limit is not None:
         matches = matches.order_by()[: limit + 1]

@@ -92,7 +92,8 @@ def count_view(*, config: type[OwnedList]) -> View:
         count = selectors.list_count(config=config, owner=request.user, query=q, limit=limit)
         context = {
             "count": count,
-            "count_over": limit is not None and count > limit,
+            # LIMIT + 1 is where counting stopped; a tallied count above that is exact.
+            "count_over": limit is not None and count == limit + 1,
             "count_limit": limit,
             "q": q,
             "config": config,

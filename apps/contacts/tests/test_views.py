@@ -8,13 +8,16 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.contacts import services
 from apps.contacts.lists import ContactList
 from apps.contacts.models import Contact, ContactExport, DeletedContacts
 from apps.contacts.tests.factories import ContactFactory
+from apps.core.models import RowTally
 from common.tests.test_lists_objects import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +155,28 @@ def test_count_past_the_limit_says_more_than(owner_client, owner, monkeypatch):
     monkeypatch.setattr(ContactList, "count_limit", 4)  # exactly the limit: the number
     partial = owner_client.get(count, headers={"HX-Request": "true"})
     assert partial.content.decode().strip() == "4 contacts"
+
+
+def test_the_unfiltered_count_reads_the_tally_exact_beyond_the_limit(
+    owner_client, owner, monkeypatch
+):
+    ContactFactory.create_batch(6, owner=owner)
+    count = reverse("contacts:count")
+    monkeypatch.setattr(ContactList, "count_limit", 3)
+    owner_client.get(count)  # the first request records the session
+    with CaptureQueriesContext(connection) as queries:
+        partial = owner_client.get(count, headers={"HX-Request": "true"})
+    assert partial.content.decode().strip() == "6 contacts"
+    assert not [q for q in queries if Contact._meta.db_table in q["sql"]]  # no rows read
+    searched = owner_client.get(count, {"q": "example"}).content.decode()
+    assert "More than 3 contacts match “example”" in searched  # a search still counts rows
+
+
+def test_the_count_counts_rows_when_the_tally_is_missing(owner_client, owner):
+    ContactFactory.create_batch(2, owner=owner)
+    RowTally.objects.filter(owner=owner).delete()
+    partial = owner_client.get(reverse("contacts:count"), headers={"HX-Request": "true"})
+    assert partial.content.decode().strip() == "2 contacts"
 
 
 def test_detail(owner_client, contact):

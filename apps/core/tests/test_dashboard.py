@@ -85,6 +85,16 @@ def test_home_shows_the_dashboard_with_links(user_client, user, django_assert_ma
     assert "Contacts export" in html
 
 
+def test_the_dashboard_reads_tallies_and_counts_only_lists_without_one(user, other_user):
+    _contacts(user, 3)
+    CompanyFactory.create(owner=other_user)
+    with CaptureQueriesContext(connection) as queries:
+        counts = {c.label: c.count for c in dashboard(user=user).counts}
+    assert counts == {"Contacts": 3, "Companies": 0}
+    counted = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counted) == 1 and "contacts_contact" not in counted[0]  # companies: no tally
+
+
 def test_an_empty_dashboard_says_what_to_do(user_client):
     html = user_client.get("/").content.decode()
     assert "No contacts yet" in html
