@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from apps.users.models import User
 
 
+@pytest.fixture(autouse=True)
+def _fresh_row_cache() -> None:
+    """Start every test with an empty row cache: rows and list sizes of earlier tests (whose
+    ids SQLite reuses) must not change what a test renders or how many queries it makes."""
+    from common.templatetags.kis_rows import row_cache
+
+    row_cache().clear()
+
+
 @pytest.fixture
 def user(db: None) -> User:
     from apps.users.tests.factories import UserFactory

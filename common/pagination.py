@@ -347,13 +347,62 @@ class KeysetPaginator[M: Model]:
         items = rows[: self.page_size]
         return KeysetPage(items=items, next_cursor=self._encode(items[-1]) if has_next else None)
 
+    def walk_page(
+        self,
+        cursor: str | None,
+        *,
+        within: QuerySet[M],
+        where: Q,
+        columns: Sequence[str],
+        rows: int,
+    ) -> KeysetPage[M] | None:
+        """Return the page of the rows after CURSOR that match WHERE among WITHIN's next ROWS
+        rows in this ordering; None when fewer than a page matched there.
+
+        One query that walks the ordering's index and stops once it has a page, or after ROWS
+        rows: ``SELECT … FROM (SELECT <columns> FROM t WHERE <within> ORDER BY … LIMIT ROWS)
+        AS t WHERE <where> ORDER BY … LIMIT <page size + 1>``. An index that holds COLUMNS
+        (the fields WHERE reads; PostgreSQL's ``INCLUDE``) makes it an index-only walk. The
+        paginator's own queryset must be WITHIN narrowed by WHERE (its objects are the rows').
+        Needs KEYS_FIRST.
+        """
+        if not self.keys_first:
+            raise ValueError("walk_page reads keys: build the paginator with keys_first=True.")
+        model = within.model
+        meta = model._meta
+        keys = [*self._fields, "version", "updated_at"]
+        inner = within.order_by(*self.ordering)
+        if cursor:
+            inner = inner.filter(self.after(cursor))
+        # only(): the columns under their own names (values() would alias them by field).
+        inner = inner.only(*keys, *columns)[:rows]
+        inner_sql, inner_params = inner.query.sql_with_params()
+        outer = model._base_manager.using(within.db).filter(where).order_by(*self.ordering)
+        outer_sql, outer_params = outer.only(*keys)[: self.page_size + 1].query.sql_with_params()
+        alias = connections[within.db].ops.quote_name(meta.db_table)
+        if outer_sql.count(f" FROM {alias} ") != 1 or " JOIN " in outer_sql:
+            raise ValueError(f"Cannot walk {meta.label}: WHERE must read only its own table.")
+        # The walked rows stand in for the table, under its name: WHERE and ORDER BY read them.
+        sql = outer_sql.replace(f" FROM {alias} ", f" FROM ({inner_sql}) {alias} ", 1)
+        found = list(model._base_manager.raw(sql, [*inner_params, *outer_params], using=within.db))
+        if len(found) <= self.page_size:
+            return None
+        found = found[: self.page_size]
+        row_keys = [RowKey(meta, o.pk, o.version, o.updated_at) for o in found]  # type: ignore[attr-defined]
+        return KeysetPage(
+            items=PageRows(self.queryset, row_keys), next_cursor=self._encode(found[-1])
+        )
+
+    def _attnames(self, model: type[Model]) -> list[str]:
+        return [
+            name if name == "pk" else self._get_field(model, name).attname for name in self._fields
+        ]
+
     def _keys_page(self, qs: QuerySet[M]) -> KeysetPage[M]:
         """Return the page of QS read as keys (one narrow query, no model instances)."""
         model = self.queryset.model
         n = len(self._fields)
-        names = [
-            name if name == "pk" else self._get_field(model, name).attname for name in self._fields
-        ]
+        names = self._attnames(model)
         rows = list(qs.values_list(*names, "pk", "version", "updated_at")[: self.page_size + 1])
         has_next = len(rows) > self.page_size
         rows = rows[: self.page_size]

@@ -89,15 +89,27 @@ class Contact(Versioned):
                 violation_error_message="Another contact already uses this email address.",
             ),
         ]
+        # The sorts' indexes also hold what a search reads of each row (PostgreSQL INCLUDE): a
+        # search walks one in order and filters without a visit to the table (ADR 0016).
         indexes = [
             models.Index(
-                fields=["owner", "last_name", "first_name", "id"], name="contact_owner_name"
+                fields=["owner", "last_name", "first_name", "id"],
+                name="contact_owner_name",
+                include=["search", "version", "updated_at"],
             ),
-            models.Index(fields=["owner", "company_name", "id"], name="contact_owner_company"),
+            models.Index(
+                fields=["owner", "company_name", "id"],
+                name="contact_owner_company",
+                include=["search", "version", "updated_at"],
+            ),
             models.Index(
                 fields=["company", "last_name", "first_name", "id"], name="contact_company_name"
             ),
-            models.Index(fields=["owner", "-updated_at", "-id"], name="contact_owner_updated"),
+            models.Index(
+                fields=["owner", "-updated_at", "-id"],
+                name="contact_owner_updated",
+                include=["search", "version"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -44,8 +44,11 @@ class OwnedList:
     search_max: ClassVar[int] = 100
     # A search first looks for a page in a window of this many rows of the ordering, then
     # has the database sort every match (common.lists.selectors._search_page, ADR 0016).
+    # A list whose rows are read keys first walks a longer window when the owner has many
+    # rows: 1/search_walk_share of them (tallied lists; 2% of a million rows is 20,000).
     # None: always walk the ordering's index and filter as it goes.
     search_window: ClassVar[int | None] = 5000
+    search_walk_share: ClassVar[int] = 50
     # sort key (the ?sort= value) -> (label, ordering). Each ordering must be total (end with
     # the primary key) and should match an index that starts with the owner field.
     sorts: ClassVar[Mapping[str, Sort]]

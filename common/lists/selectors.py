@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.core.selectors import row_tally_totals
 from common.lists.config import OwnedList
 from common.lists.models import Versioned
 from common.pagination import KeysetPage, KeysetPaginator
+from common.templatetags.kis_rows import row_cache
 from common.text import strip_control_chars
 
 type Owner = AbstractBaseUser | AnonymousUser
@@ -68,7 +69,8 @@ def list_page(
         ).page(cursor)
     return _search_page(
         config=config,
-        everything=config.get_queryset(owner=owner),  # only for window ends (nth_after)
+        owner=owner,
+        term=normalise_query(config=config, query=query),
         matches=matches,
         ordering=ordering,
         size=size,
@@ -81,12 +83,15 @@ def list_page(
 # a second window sized by their density is tried (at most SEARCH_WIDER_MAX first windows).
 SEARCH_WIDER_MIN_FOUND = 5
 SEARCH_WIDER_MAX = 10
+# How long a process goes on sizing an owner's search walks by the row count it last read.
+WALK_SIZE_SECONDS = 300
 
 
 def _search_page(
     *,
     config: type[OwnedList],
-    everything: QuerySet[Any],
+    owner: Owner,
+    term: str,
     matches: QuerySet[Any],
     ordering: tuple[str, ...],
     size: int,
@@ -97,15 +102,29 @@ def _search_page(
 
     Walking the ordering's index and filtering as it goes is fast when matches are dense,
     but walks most of the index when they are rare or sort late (``smith``). So
-    (docs/decisions/0016): search a window of ``search_window`` rows of the ordering
-    first, and take its page when the window holds a full one (or is the rest of the
-    list); when it held some matches, once more in a window sized by their density;
-    otherwise the matches are few near here, and the database sorts them all (a trigram
-    index finds them on PostgreSQL).
+    (docs/decisions/0016): search a window of the ordering first, and take its page when
+    the window holds a full one; otherwise the matches are few near here, and the database
+    sorts them all (a trigram index finds them on PostgreSQL).
+
+    Rows read keys first are walked in one query that stops at a full page
+    (``KeysetPaginator.walk_page``; an index-only walk where the sort's index includes the
+    search field), over ``search_window`` rows or 1/``search_walk_share`` of the owner's.
+    Other rows: the window's end is found first, and when the window held some matches,
+    once more in a window sized by their density.
     """
     window = config.search_window or 0
-    rows = KeysetPaginator(everything, ordering=ordering, page_size=size)
+    everything = config.get_queryset(owner=owner)
     paginator = KeysetPaginator(matches, ordering=ordering, page_size=size, keys_first=keys_first)
+    if keys_first and config.search_field:
+        walked = paginator.walk_page(
+            cursor,
+            within=everything,
+            where=Q(**{f"{config.search_field}__{config.search_lookup}": term}),
+            columns=[config.search_field],
+            rows=max(window, _rows_owned(config=config, owner=owner) // config.search_walk_share),
+        )
+        return walked or paginator.page(cursor, sort=True)
+    rows = KeysetPaginator(everything, ordering=ordering, page_size=size)
     end = rows.nth_after(cursor, window)
     page = paginator.page(cursor, until=end)
     if end is None or page.has_next:
@@ -120,6 +139,23 @@ def _search_page(
         if end is None or page.has_next:
             return page
     return paginator.page(cursor, sort=True)
+
+
+def _rows_owned(*, config: type[OwnedList], owner: Owner) -> int:
+    """Return about how many rows OWNER has in CONFIG's list (0 when it keeps no tally).
+
+    Only a walk's length depends on it, never a result: each process reads the tally once
+    per WALK_SIZE_SECONDS and owner, from its own memory cache in between.
+    """
+    if not config.count_tallied or not owner.is_authenticated:
+        return 0
+    cache = row_cache()
+    key = f"kis:rows-owned:{config.model._meta.label_lower}:{owner.pk}"
+    total = cache.get(key)
+    if total is None:
+        total = row_tally_totals(owner=owner, models=[config.model]).get(config.model, 0)
+        cache.set(key, total, WALK_SIZE_SECONDS)
+    return int(total)
 
 
 def list_count(

@@ -1,7 +1,8 @@
 """The search plan of common.lists.selectors: a window of the ordering first, then a sort.
 
 Every plan must give exactly the pages that walking the ordering's index gives (the plain
-plan, ``search_window = None``), page after page, in every sort; the query counts show
+plan, ``search_window = None``), page after page, in every sort: the one-query walk of rows
+read keys first, and the window found by its end for other rows. The query counts show
 which plan answered.
 """
 
@@ -21,6 +22,14 @@ pytestmark = pytest.mark.django_db
 class WindowOfFive(ContactList):
     search_window = 5
     page_size = 3
+
+
+class WindowOfFiveObjects(WindowOfFive):
+    rows_cached = False  # objects, not keys: the window is found by its end
+
+
+class WalkOfAll(WindowOfFive):
+    search_walk_share = 1  # walk as many rows as the owner has
 
 
 class PlainWalk(ContactList):
@@ -57,35 +66,60 @@ def _all_pages(config: type[ContactList], owner: Any, query: str, sort: str) -> 
 @pytest.mark.parametrize("query", ["common", "late", "zed3", "x.test", "o", "nothing", "LATE "])
 def test_every_plan_gives_the_pages_of_the_plain_walk(owner: Any, query: str, sort: str) -> None:
     expected = _all_pages(PlainWalk, owner, query, sort)
-    assert _all_pages(WindowOfFive, owner, query, sort) == expected
+    for plan in (WindowOfFive, WindowOfFiveObjects, WalkOfAll):
+        assert _all_pages(plan, owner, query, sort) == expected, plan
 
 
 @pytest.mark.usefixtures("book")
-def test_a_dense_term_is_answered_from_the_window(
-    owner: Any, django_assert_num_queries: Any
-) -> None:
-    with django_assert_num_queries(2):  # the window's end, the page in the window
+def test_a_dense_term_is_answered_by_one_walk(owner: Any, django_assert_num_queries: Any) -> None:
+    list_page(config=WindowOfFive, owner=owner, query="common")  # reads the owner's tally
+    with django_assert_num_queries(1):  # the walk, which stopped at a page
         page = list_page(config=WindowOfFive, owner=owner, query="common")
     assert [c.first_name for c in page.items] == ["Common00", "Common01", "Common02"]
 
 
 @pytest.mark.usefixtures("book")
-def test_a_term_that_sorts_late_is_sorted_not_walked(
+def test_a_term_that_sorts_late_is_sorted_after_a_short_walk(
+    owner: Any, django_assert_num_queries: Any
+) -> None:
+    list_page(config=WindowOfFive, owner=owner, query="late")
+    with django_assert_num_queries(2):  # a walk of five rows without a page, the sort
+        page = list_page(config=WindowOfFive, owner=owner, query="late")
+    assert [c.first_name for c in page.items] == ["Late0", "Late1", "Late2"]
+    # A walk as long as the list finds them in one query.
+    list_page(config=WalkOfAll, owner=owner, query="late")
+    with django_assert_num_queries(1):
+        assert list_page(config=WalkOfAll, owner=owner, query="late").has_next
+
+
+@pytest.mark.usefixtures("book")
+def test_a_dense_term_is_answered_from_the_window_of_objects(
+    owner: Any, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(2):  # the window's end, the page in the window
+        page = list_page(config=WindowOfFiveObjects, owner=owner, query="common")
+    assert [c.first_name for c in page.items] == ["Common00", "Common01", "Common02"]
+
+
+@pytest.mark.usefixtures("book")
+def test_a_term_that_sorts_late_is_sorted_not_walked_among_objects(
     owner: Any, django_assert_num_queries: Any
 ) -> None:
     with django_assert_num_queries(3):  # the window's end, an empty window, the sort
-        page = list_page(config=WindowOfFive, owner=owner, query="late")
+        page = list_page(config=WindowOfFiveObjects, owner=owner, query="late")
     assert [c.first_name for c in page.items] == ["Late0", "Late1", "Late2"]
     assert page.has_next
 
 
 @pytest.mark.usefixtures("book")
-def test_the_window_that_reaches_the_end_is_the_answer(
+def test_the_window_of_objects_that_reaches_the_end_is_the_answer(
     owner: Any, django_assert_num_queries: Any
 ) -> None:
-    first = list_page(config=WindowOfFive, owner=owner, query="late")
+    first = list_page(config=WindowOfFiveObjects, owner=owner, query="late")
     with django_assert_num_queries(2):  # fewer than five rows are left: no sort needed
-        last = list_page(config=WindowOfFive, owner=owner, query="late", cursor=first.next_cursor)
+        last = list_page(
+            config=WindowOfFiveObjects, owner=owner, query="late", cursor=first.next_cursor
+        )
     assert [c.first_name for c in last.items] == ["Late3"]
     assert not last.has_next
 
@@ -106,6 +140,7 @@ def test_the_plan_never_shows_another_owners_rows(owner: Any, other_user: Any) -
 class WindowOfTwenty(ContactList):
     search_window = 20
     page_size = 10
+    rows_cached = False
 
 
 class PlainWalkOfTen(ContactList):

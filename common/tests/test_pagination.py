@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -258,3 +259,44 @@ def test_page_rows_fetch_their_objects_once_in_order_without_deleted_ones(
         assert [c.last_name for c in rows] == ["N0", "N1", "N3", "N4"]
         assert rows[0].pk == made[0].pk and list(rows) == rows[:]
     assert len(rows) == 5  # the keys it was read with
+
+
+# ------------------------------------------------------------------------------ walk
+@pytest.mark.parametrize(
+    "ordering", [("last_name", "first_name", "id"), ("-updated_at", "-id"), ("company_name", "id")]
+)
+def test_a_walk_gives_the_pages_of_the_filtered_rows_or_none(owner, other_user, ordering):
+    for i in range(30):
+        ContactFactory(
+            owner=owner, last_name=f"L{i % 4}", company_name=f"C{i % 3}", notes="x" if i % 3 else ""
+        )
+    ContactFactory(owner=other_user, notes="x")  # never walked: not in WITHIN
+    within = Contact.objects.filter(owner=owner)
+    where = Q(notes="x")
+    objects = KeysetPaginator(within.filter(where), ordering=ordering, page_size=4)
+    walker = KeysetPaginator(within.filter(where), ordering=ordering, page_size=4, keys_first=True)
+    cursor, pages = None, 0
+    while True:
+        expected = objects.page(cursor)
+        walked = walker.walk_page(cursor, within=within, where=where, columns=["notes"], rows=30)
+        if walked is None:  # fewer than a page matched in the next 30 rows: the last page
+            assert not expected.has_next
+            break
+        assert [key.pk for key in walked.items.keys] == [c.pk for c in expected.items]
+        assert walked.next_cursor == expected.next_cursor
+        cursor, pages = walked.next_cursor, pages + 1
+    assert pages == 4  # 20 matches: four full pages (the fifth, empty, is left to the caller)
+    # A walk too short to see a page's worth of matches says so instead of a short page.
+    assert walker.walk_page(None, within=within, where=where, columns=["notes"], rows=5) is None
+
+
+def test_a_walk_is_one_query_and_needs_keys_first(owner, django_assert_num_queries):
+    ContactFactory.create_batch(6, owner=owner)
+    within = Contact.objects.filter(owner=owner)
+    walker = KeysetPaginator(within, ordering=("last_name", "id"), page_size=2, keys_first=True)
+    with django_assert_num_queries(1):
+        page = walker.walk_page(None, within=within, where=Q(), columns=[], rows=100)
+    assert page is not None and len(page.items) == 2
+    objects = KeysetPaginator(within, ordering=("last_name", "id"), page_size=2)
+    with pytest.raises(ValueError, match="keys_first"):
+        objects.walk_page(None, within=within, where=Q(), columns=[], rows=100)
