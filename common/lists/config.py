@@ -109,6 +109,8 @@ class OwnedList:
             raise ImproperlyConfigured(
                 f"{name} must set both count_template_name and count_url_name, or neither."
             )
+        if cls.search_walk_share < 1:
+            raise ImproperlyConfigured(f"{name}.search_walk_share must be at least 1.")
         if cls.default_sort is not None and cls.default_sort not in cls.sorts:
             raise ImproperlyConfigured(f"{name}.default_sort {cls.default_sort!r} is not a sort.")
         pk_names = {"pk", cls.model._meta.pk.name}

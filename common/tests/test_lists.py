@@ -114,6 +114,14 @@ def test_the_default_sort_must_be_a_sort_and_a_template_is_needed():
             url_name = "x:list"
 
 
+def test_the_search_walk_share_is_at_least_one():
+    with pytest.raises(ImproperlyConfigured, match="search_walk_share"):
+
+        class NoShare(EventList):
+            model = SecurityEvent
+            search_walk_share = 0
+
+
 def test_a_count_needs_both_its_template_and_its_url_name():
     with pytest.raises(ImproperlyConfigured, match="count_template_name"):
 
