@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 TALLY_TABLE = "core_rowtally"
 _LABEL = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+$")
+_EVENTS = ("insert", "delete", "update")
 
 
 class _Target:
@@ -50,9 +51,6 @@ class _Target:
         self.tally = quote(TALLY_TABLE)
         self.function = quote(f"{table[:40]}_tally")
         self.trigger = {event: quote(f"{table[:40]}_tally_{event}") for event in _EVENTS}
-
-
-_EVENTS = ("insert", "delete", "update")
 
 
 def _postgresql_create(t: _Target) -> list[str]:
@@ -179,8 +177,8 @@ class TallyRows(Operation):
             return
         target = _Target(model=model, owner_field=self.owner_field, quote=schema_editor.quote_name)
         if create:
-            sql = _postgresql_create(target) if connection.vendor == "postgresql" else []
-            sql = sql or _sqlite_create(target)
+            postgresql = connection.vendor == "postgresql"
+            sql = _postgresql_create(target) if postgresql else _sqlite_create(target)
             sql += _rebuild(target, connection.vendor)
         else:
             sql = _drop(target, connection.vendor)

@@ -32,12 +32,17 @@ def normalise_sort(*, config: type[OwnedList], sort: str | None) -> str:
     return sort if sort is not None and sort in config.sorts else config.get_default_sort()
 
 
+def _search_filter(*, config: type[OwnedList], term: str) -> Q:
+    """Return the filter for CONFIG's objects that match the normalised TERM."""
+    return Q(**{f"{config.search_field}__{config.search_lookup}": term})
+
+
 def list_search(*, config: type[OwnedList], owner: Owner, query: str = "") -> QuerySet[Any]:
     """Return OWNER's objects of CONFIG's model that match QUERY (all of them when it is empty)."""
     qs = config.get_queryset(owner=owner)
     term = normalise_query(config=config, query=query)
     if term and config.search_field:
-        qs = qs.filter(**{f"{config.search_field}__{config.search_lookup}": term})
+        qs = qs.filter(_search_filter(config=config, term=term))
     return qs
 
 
@@ -61,16 +66,16 @@ def list_page(
     size = page_size or config.page_size
     # Rows cached by version (kis_rows): read the page's keys first, objects for misses only.
     keys_first = config.rows_cached and issubclass(config.model, Versioned)
-    if not (
-        config.search_window and config.search_field and normalise_query(config=config, query=query)
-    ):  # no search: walk the ordering's index
+    term = normalise_query(config=config, query=query)
+    if not (config.search_window and config.search_field and term):
+        # no search: walk the ordering's index
         return KeysetPaginator(
             matches, ordering=ordering, page_size=size, keys_first=keys_first
         ).page(cursor)
     return _search_page(
         config=config,
         owner=owner,
-        term=normalise_query(config=config, query=query),
+        term=term,
         matches=matches,
         ordering=ordering,
         size=size,
@@ -119,7 +124,7 @@ def _search_page(
         walked = paginator.walk_page(
             cursor,
             within=everything,
-            where=Q(**{f"{config.search_field}__{config.search_lookup}": term}),
+            where=_search_filter(config=config, term=term),
             columns=[config.search_field],
             rows=max(window, _rows_owned(config=config, owner=owner) // config.search_walk_share),
         )
