@@ -8,7 +8,9 @@ from typing import TypedDict
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+
+from common.reversing import reverse_plain
 
 THEME_COOKIE = "kis_theme"
 THEMES = ("light", "dark")
@@ -37,7 +39,7 @@ def site(request: HttpRequest) -> dict[str, object]:
     nav: list[NavItem] = []
     for label, url_name, description in _declared_nav():
         try:
-            url = reverse(url_name)
+            url = reverse_plain(url_name)
         except NoReverseMatch:  # the app is installed but not mounted in this URLconf
             continue
         nav.append(

@@ -157,6 +157,19 @@ class KeysetPage[M: Model]:
         return self.next_cursor is not None
 
 
+@dataclass(frozen=True)
+class Walk[M: Model]:
+    """What ``KeysetPaginator.walk_page`` found: a page, or the rows that matched short of one."""
+
+    page: KeysetPage[M] | None
+    found: tuple[M, ...] = ()
+
+    @property
+    def matched(self) -> int:
+        """Return how many rows matched: more than a page when there is one."""
+        return len(self.found) if self.page is None else len(self.page.items) + 1
+
+
 class KeysetPaginator[M: Model]:
     """Paginate QUERYSET by ORDERING (e.g. ``("last_name", "first_name", "pk")``).
 
@@ -355,21 +368,46 @@ class KeysetPaginator[M: Model]:
         where: Q,
         columns: Sequence[str],
         rows: int,
-    ) -> KeysetPage[M] | None:
+        going_on: Walk[M] | None = None,
+    ) -> Walk[M]:
         """Return the page of the rows after CURSOR that match WHERE among WITHIN's next ROWS
-        rows in this ordering; None when fewer than a page matched there.
+        rows in this ordering; when fewer than a page matched there, the rows that did.
 
         One query that walks the ordering's index and stops once it has a page, or after ROWS
         rows: ``SELECT … FROM (SELECT <columns> FROM t WHERE <within> ORDER BY … LIMIT ROWS)
         AS t WHERE <where> ORDER BY … LIMIT <page size + 1>``. An index that holds COLUMNS
         (the fields WHERE reads; PostgreSQL's ``INCLUDE``) makes it an index-only walk. The
         paginator's own queryset must be WITHIN narrowed by WHERE (its objects are the rows').
-        Needs KEYS_FIRST.
+        GOING_ON, a walk from CURSOR that found less than a page, is gone on with: this walk
+        starts after its last match, and its matches begin the page. Needs KEYS_FIRST.
         """
         if not self.keys_first:
             raise ValueError("walk_page reads keys: build the paginator with keys_first=True.")
+        found = list(going_on.found) if going_on else []
+        start = self._encode(found[-1]) if found else cursor
+        more = self.page_size + 1 - len(found)  # a page and one in all
+        found += self._walk(start, within=within, where=where, columns=columns, rows=rows, n=more)
+        if len(found) <= self.page_size:
+            return Walk(page=None, found=tuple(found))
+        found = found[: self.page_size]
+        meta = within.model._meta
+        row_keys = [RowKey(meta, o.pk, o.version, o.updated_at) for o in found]  # type: ignore[attr-defined]
+        items = PageRows(self.queryset, row_keys)
+        return Walk(page=KeysetPage(items=items, next_cursor=self._encode(found[-1])))
+
+    def _walk(
+        self,
+        cursor: str | None,
+        *,
+        within: QuerySet[M],
+        where: Q,
+        columns: Sequence[str],
+        rows: int,
+        n: int,
+    ) -> list[M]:
+        """Return the first N rows after CURSOR among WITHIN's next ROWS that match WHERE, as
+        model instances holding their keys (``walk_page``'s query)."""
         model = within.model
-        meta = model._meta
         keys = [*self._fields, "version", "updated_at"]
         inner = within.order_by(*self.ordering)
         if cursor:
@@ -378,20 +416,13 @@ class KeysetPaginator[M: Model]:
         inner = inner.only(*keys, *columns)[:rows]
         inner_sql, inner_params = inner.query.sql_with_params()
         outer = model._base_manager.using(within.db).filter(where).order_by(*self.ordering)
-        outer_sql, outer_params = outer.only(*keys)[: self.page_size + 1].query.sql_with_params()
-        alias = connections[within.db].ops.quote_name(meta.db_table)
+        outer_sql, outer_params = outer.only(*keys)[:n].query.sql_with_params()
+        alias = connections[within.db].ops.quote_name(model._meta.db_table)
         if outer_sql.count(f" FROM {alias} ") != 1 or " JOIN " in outer_sql:
-            raise ValueError(f"Cannot walk {meta.label}: WHERE must read only its own table.")
+            raise ValueError(f"Cannot walk {model._meta.label}: WHERE must read only its table.")
         # The walked rows stand in for the table, under its name: WHERE and ORDER BY read them.
         sql = outer_sql.replace(f" FROM {alias} ", f" FROM ({inner_sql}) {alias} ", 1)
-        found = list(model._base_manager.raw(sql, [*inner_params, *outer_params], using=within.db))
-        if len(found) <= self.page_size:
-            return None
-        found = found[: self.page_size]
-        row_keys = [RowKey(meta, o.pk, o.version, o.updated_at) for o in found]  # type: ignore[attr-defined]
-        return KeysetPage(
-            items=PageRows(self.queryset, row_keys), next_cursor=self._encode(found[-1])
-        )
+        return list(model._base_manager.raw(sql, [*inner_params, *outer_params], using=within.db))
 
     def _attnames(self, model: type[Model]) -> list[str]:
         return [

@@ -11,12 +11,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern
 
 from common.http import AuthenticatedHttpRequest
 from common.lists import services
 from common.lists.models import Trash
 from common.permissions import OWNER_FIELD, owned_by
+from common.reversing import reverse_plain
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -243,7 +244,7 @@ class OwnedList:
         if sort == cls.get_default_sort():
             params["sort"] = None
         query = urlencode({k: v for k, v in params.items() if v})
-        base = reverse(cls.url_name)
+        base = reverse_plain(cls.url_name)
         return f"{base}?{query}" if query else base
 
     @classmethod
@@ -251,7 +252,7 @@ class OwnedList:
         """Return the lazy count's URL for query Q ("" when the list has no count view)."""
         if not cls.count_url_name:
             return ""
-        return reverse(cls.count_url_name) + ("?" + urlencode({"q": q}) if q else "")
+        return reverse_plain(cls.count_url_name) + ("?" + urlencode({"q": q}) if q else "")
 
     @classmethod
     def as_view(cls) -> Callable[[AuthenticatedHttpRequest], HttpResponse]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -11,7 +12,7 @@ from django.db.models import Q, QuerySet
 from apps.core.selectors import row_tally_totals
 from common.lists.config import OwnedList
 from common.lists.models import Versioned
-from common.pagination import KeysetPage, KeysetPaginator
+from common.pagination import KeysetPage, KeysetPaginator, Walk
 from common.templatetags.kis_rows import row_cache
 from common.text import strip_control_chars
 
@@ -84,12 +85,15 @@ def list_page(
     )
 
 
-# After a first window of a search held too few matches for a page, but at least this many,
-# a second window sized by their density is tried (at most SEARCH_WIDER_MAX first windows).
+# After a first window (or walk) of a search held too few matches for a page, but at least
+# this many, a second one sized by their density is tried (at most SEARCH_WIDER_MAX times
+# the first).
 SEARCH_WIDER_MIN_FOUND = 5
 SEARCH_WIDER_MAX = 10
-# How long a process goes on sizing an owner's search walks by the row count it last read.
+# How long a process goes on sizing an owner's search walks by the row count it last read,
+# and remembering which terms' walks lost (_LostWalks), at most LOST_WALKS_KEPT per place.
 WALK_SIZE_SECONDS = 300
+LOST_WALKS_KEPT = 16
 
 
 def _search_page(
@@ -114,36 +118,92 @@ def _search_page(
     Rows read keys first are walked in one query that stops at a full page
     (``KeysetPaginator.walk_page``; an index-only walk where the sort's index includes the
     search field), over ``search_window`` rows or 1/``search_walk_share`` of the owner's.
-    Other rows: the window's end is found first, and when the window held some matches,
-    once more in a window sized by their density.
+    Other rows: the window's end is found first. Either way, when the window held some
+    matches but not a page, once more in a window sized by their density (a walk goes on
+    after its last match). A walk that lost sends the same term, and the terms that extend
+    it, straight to the sort for a while (``_LostWalks``).
     """
     window = config.search_window or 0
     everything = config.get_queryset(owner=owner)
     paginator = KeysetPaginator(matches, ordering=ordering, page_size=size, keys_first=keys_first)
     if keys_first and config.search_field:
-        walked = paginator.walk_page(
-            cursor,
-            within=everything,
-            where=_search_filter(config=config, term=term),
-            columns=[config.search_field],
-            rows=max(window, _rows_owned(config=config, owner=owner) // config.search_walk_share),
-        )
-        return walked or paginator.page(cursor, sort=True)
+        where, columns = _search_filter(config=config, term=term), [config.search_field]
+
+        def walk(rows: int, going_on: Walk[Any] | None = None) -> Walk[Any]:
+            return paginator.walk_page(
+                cursor,
+                within=everything,
+                where=where,
+                columns=columns,
+                rows=rows,
+                going_on=going_on,
+            )
+
+        lost = _LostWalks(config=config, owner=owner, ordering=ordering, cursor=cursor)
+        if lost.includes(term):
+            return paginator.page(cursor, sort=True)
+        length = max(window, _rows_owned(config=config, owner=owner) // config.search_walk_share)
+        walked = walk(length)
+        if walked.page is None and walked.matched >= SEARCH_WIDER_MIN_FOUND:
+            # on from the last match, as far as the density seen says a page needs
+            walked = walk(_wider(length, size=size, found=walked.matched), walked)
+        if walked.page is None:
+            lost.add(term)
+        return walked.page or paginator.page(cursor, sort=True)
     rows = KeysetPaginator(everything, ordering=ordering, page_size=size)
     end = rows.nth_after(cursor, window)
     page = paginator.page(cursor, until=end)
     if end is None or page.has_next:
         return page  # the window held a full page, or it reached the end of the list
-    found = len(page.items)
-    if found >= SEARCH_WIDER_MIN_FOUND:
-        # Matches are spread thin but evenly (a first name, a phone fragment in a big list):
-        # a window sized by the density just seen holds a page, for less than sorting them.
-        wider = min(window * (size + 1) * 3 // (2 * found), window * SEARCH_WIDER_MAX)
-        end = rows.nth_after(cursor, wider)
+    if len(page.items) >= SEARCH_WIDER_MIN_FOUND:
+        end = rows.nth_after(cursor, _wider(window, size=size, found=len(page.items)))
         page = paginator.page(cursor, until=end)
         if end is None or page.has_next:
             return page
     return paginator.page(cursor, sort=True)
+
+
+class _LostWalks:
+    """The terms whose walk from one place in one owner's list found no page, lately.
+
+    A row that contains a term contains each part of it too, so a walk for ``smith`` over
+    the rows where the walk for ``smit`` found less than a page finds less still: once a
+    walk lost, the terms that extend it (active search, as the user types on) go straight
+    to the sort, and so does the same term asked again. Only the plan depends on it, never
+    a page: a walk that would now win (rows added since) just leaves the sort to answer.
+    Kept per process for WALK_SIZE_SECONDS, the LOST_WALKS_KEPT latest terms per place.
+    """
+
+    def __init__(
+        self,
+        *,
+        config: type[OwnedList],
+        owner: Owner,
+        ordering: tuple[str, ...],
+        cursor: str | None,
+    ) -> None:
+        place = hashlib.blake2b(f"{ordering}\0{cursor or ''}".encode(), digest_size=8)
+        self.key = f"kis:lost-walks:{config.model._meta.label_lower}:{owner.pk}:{place.hexdigest()}"
+        self.terms: tuple[str, ...] = row_cache().get(self.key, ())
+
+    def includes(self, term: str) -> bool:
+        """Return whether a walk for a part of TERM (or for TERM) lost here."""
+        return any(lost in term for lost in self.terms)
+
+    def add(self, term: str) -> None:
+        """Remember that the walk for TERM lost here."""
+        terms = (term, *self.terms[: LOST_WALKS_KEPT - 1])
+        row_cache().set(self.key, terms, WALK_SIZE_SECONDS)
+
+
+def _wider(rows: int, *, size: int, found: int) -> int:
+    """Return how many rows to search after ROWS held FOUND matches, fewer than a page.
+
+    Matches spread thin but evenly (a first name, a phone fragment in a big list): a window
+    sized by the density just seen holds a page (with half as many again to spare), for less
+    than sorting them all; at most SEARCH_WIDER_MAX times the first.
+    """
+    return min(rows * (size + 1) * 3 // (2 * found), rows * SEARCH_WIDER_MAX)
 
 
 def _rows_owned(*, config: type[OwnedList], owner: Owner) -> int:

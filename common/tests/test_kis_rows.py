@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from http import HTTPStatus
+from typing import cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +20,7 @@ from apps.contacts.models import Contact
 from apps.contacts.services import contact_update
 from apps.contacts.tests.factories import ContactFactory
 from common.lists.csvjobs.importing import csv_import_run, csv_import_start
+from common.localcache import LocalMemoryCache
 from common.pagination import KeysetPaginator
 from common.templatetags.kis_rows import row_cache
 
@@ -42,7 +44,7 @@ def row_of(client: Client, contact: Contact) -> str:
 
 
 def cached_rows() -> int:
-    return len(row_cache()._cache)  # LocMemCache's store
+    return len(cast("LocalMemoryCache", row_cache()))
 
 
 # ------------------------------------------------------------------------------ the cache

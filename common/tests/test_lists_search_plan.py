@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.contacts.lists import ContactList
 from apps.contacts.tests.factories import ContactFactory
@@ -82,7 +84,7 @@ def test_a_dense_term_is_answered_by_one_walk(owner: Any, django_assert_num_quer
 def test_a_term_that_sorts_late_is_sorted_after_a_short_walk(
     owner: Any, django_assert_num_queries: Any
 ) -> None:
-    list_page(config=WindowOfFive, owner=owner, query="late")
+    list_page(config=WindowOfFive, owner=owner, query="common")  # reads the owner's tally
     with django_assert_num_queries(2):  # a walk of five rows without a page, the sort
         page = list_page(config=WindowOfFive, owner=owner, query="late")
     assert [c.first_name for c in page.items] == ["Late0", "Late1", "Late2"]
@@ -90,6 +92,33 @@ def test_a_term_that_sorts_late_is_sorted_after_a_short_walk(
     list_page(config=WalkOfAll, owner=owner, query="late")
     with django_assert_num_queries(1):
         assert list_page(config=WalkOfAll, owner=owner, query="late").has_next
+
+
+@pytest.mark.usefixtures("book")
+def test_a_lost_walk_sends_its_term_and_longer_ones_straight_to_the_sort(
+    owner: Any, other_user: Any, django_assert_num_queries: Any
+) -> None:
+    list_page(config=WindowOfFive, owner=owner, query="common")  # reads the owner's tally
+    first = list_page(config=WindowOfFive, owner=owner, query="zed")  # the walk loses
+    for term in ("zed", "zed3"):
+        with django_assert_num_queries(1) as queries:  # the sort only
+            page = list_page(config=WindowOfFive, owner=owner, query=term)
+        assert " FROM (SELECT " not in queries.captured_queries[0]["sql"]
+        assert [c.pk for c in page.items] == [
+            c.pk for c in list_page(config=PlainWalk, owner=owner, query=term).items
+        ]
+    # Another term, another place in the list, another sort, another owner: walked again.
+    for where in (
+        {"query": "ze"},
+        {"query": "zed", "cursor": first.next_cursor},
+        {"query": "zed", "sort": "updated"},
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            list_page(config=WindowOfFive, owner=owner, **where)
+        assert " FROM (SELECT " in queries.captured_queries[0]["sql"], where
+    with CaptureQueriesContext(connection) as queries:
+        list_page(config=WindowOfFive, owner=other_user, query="zed")
+    assert any(" FROM (SELECT " in q["sql"] for q in queries.captured_queries)
 
 
 @pytest.mark.usefixtures("book")
@@ -167,3 +196,35 @@ def test_a_thin_spread_term_is_found_in_a_wider_window(
     with django_assert_num_queries(4):
         page = list_page(config=WindowOfTwenty, owner=owner, query="thin", sort=sort)
     assert len(page.items) == 10 and page.has_next
+
+
+class WalkOfTwenty(ContactList):
+    search_window = 20
+    page_size = 10
+
+
+@pytest.mark.usefixtures("thin")
+@pytest.mark.parametrize("sort", ContactList.sorts)
+def test_a_thin_spread_term_is_found_in_a_wider_walk(
+    owner: Any, sort: str, django_assert_num_queries: Any
+) -> None:
+    assert _all_pages(WalkOfTwenty, owner, "thin", sort) == _all_pages(
+        PlainWalkOfTen, owner, "thin", sort
+    )
+    # a walk of 20 rows (6 or 7 matches), one sized by them (a page): no sort of them all
+    with django_assert_num_queries(2) as queries:
+        page = list_page(config=WalkOfTwenty, owner=owner, query="thin", sort=sort)
+    assert all(" FROM (SELECT " in query["sql"] for query in queries.captured_queries)
+    assert len(page.items) == 10 and page.has_next
+
+
+@pytest.mark.usefixtures("thin")
+def test_a_walk_with_too_few_matches_to_size_a_wider_one_sorts(
+    owner: Any, django_assert_num_queries: Any
+) -> None:
+    list_page(config=WalkOfTwenty, owner=owner, query="thin")  # reads the owner's tally
+    # 'thin8' is in 'Thin81', 'Thin84', 'Thin87' only, 3 of the first 20 rows at most.
+    with django_assert_num_queries(2) as queries:  # a walk without enough matches, the sort
+        page = list_page(config=WalkOfTwenty, owner=owner, query="thin8")
+    assert " FROM (SELECT " not in queries.captured_queries[1]["sql"]
+    assert [c.first_name for c in page.items] == ["Thin81", "Thin84", "Thin87"]

@@ -278,16 +278,20 @@ def test_a_walk_gives_the_pages_of_the_filtered_rows_or_none(owner, other_user, 
     cursor, pages = None, 0
     while True:
         expected = objects.page(cursor)
-        walked = walker.walk_page(cursor, within=within, where=where, columns=["notes"], rows=30)
+        walk = walker.walk_page(cursor, within=within, where=where, columns=["notes"], rows=30)
+        walked = walk.page
         if walked is None:  # fewer than a page matched in the next 30 rows: the last page
             assert not expected.has_next
+            assert walk.matched == len(expected.items)
             break
         assert [key.pk for key in walked.items.keys] == [c.pk for c in expected.items]
         assert walked.next_cursor == expected.next_cursor
         cursor, pages = walked.next_cursor, pages + 1
     assert pages == 4  # 20 matches: four full pages (the fifth, empty, is left to the caller)
-    # A walk too short to see a page's worth of matches says so instead of a short page.
-    assert walker.walk_page(None, within=within, where=where, columns=["notes"], rows=5) is None
+    # A walk too short to see a page's worth of matches says how many it saw, not a short page.
+    short = walker.walk_page(None, within=within, where=where, columns=["notes"], rows=5)
+    assert short.page is None
+    assert short.matched == sum(c.notes == "x" for c in within.order_by(*ordering)[:5])
 
 
 def test_a_walk_is_one_query_and_needs_keys_first(owner, django_assert_num_queries):
@@ -295,8 +299,32 @@ def test_a_walk_is_one_query_and_needs_keys_first(owner, django_assert_num_queri
     within = Contact.objects.filter(owner=owner)
     walker = KeysetPaginator(within, ordering=("last_name", "id"), page_size=2, keys_first=True)
     with django_assert_num_queries(1):
-        page = walker.walk_page(None, within=within, where=Q(), columns=[], rows=100)
+        page = walker.walk_page(None, within=within, where=Q(), columns=[], rows=100).page
     assert page is not None and len(page.items) == 2
     objects = KeysetPaginator(within, ordering=("last_name", "id"), page_size=2)
     with pytest.raises(ValueError, match="keys_first"):
         objects.walk_page(None, within=within, where=Q(), columns=[], rows=100)
+
+
+def test_a_walk_goes_on_after_the_last_match_of_a_shorter_one(owner):
+    for i in range(12):
+        ContactFactory(owner=owner, last_name=f"L{i:02}", notes="x" if i % 2 else "")
+    within = Contact.objects.filter(owner=owner)
+    where = Q(notes="x")
+    ordering = ("last_name", "id")
+    walker = KeysetPaginator(within.filter(where), ordering=ordering, page_size=4, keys_first=True)
+    short = walker.walk_page(None, within=within, where=where, columns=["notes"], rows=4)
+    assert short.page is None and [c.last_name for c in short.found] == ["L01", "L03"]
+    # Six rows on from L03 (L04 to L09) hold three more matches: a page, and one more.
+    walked = walker.walk_page(
+        None, within=within, where=where, columns=["notes"], rows=6, going_on=short
+    )
+    expected = KeysetPaginator(within.filter(where), ordering=ordering, page_size=4).page(None)
+    assert walked.page is not None
+    assert [key.pk for key in walked.page.items.keys] == [c.pk for c in expected.items]
+    assert walked.page.next_cursor == expected.next_cursor
+    # Too short to reach a page: the matches of both walks.
+    shorter = walker.walk_page(
+        None, within=within, where=where, columns=["notes"], rows=2, going_on=short
+    )
+    assert [c.last_name for c in shorter.found] == ["L01", "L03", "L05"]

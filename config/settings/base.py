@@ -430,9 +430,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered list rows (common.templatetags.kis_rows), in each process's memory: a hit costs
 # no network round trip, the keys carry each object's version so no process can serve a
-# stale row, and ~1 KB a row keeps 20,000 of them near 20 MB (docs/decisions/0015).
+# stale row, and ~1 KB a row keeps 20,000 of them near 20 MB (docs/decisions/0015). A page
+# reads its rows in one go, unpickled (common.localcache, docs/decisions/0020).
 CACHES["rows"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "common.localcache.LocalMemoryCache",
     "LOCATION": "kis-rows",
     "TIMEOUT": 24 * 60 * 60,
     "OPTIONS": {"MAX_ENTRIES": env.int("ROW_CACHE_MAX_ENTRIES", default=20_000)},

@@ -115,7 +115,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHEC
 # ------------------------------------------------------------------------------
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "common.staticfiles.ManifestStaticFilesStorage"},
     "private": PRIVATE_STORAGE,  # MEDIA_ROOT/private or KIS_S3_BUCKET (base.py)
 }
 # whitenoise serves hashed names with "max-age=315360000, public, immutable" (their

@@ -20,7 +20,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # passkeys over http://localhost
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "rows": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kis-rows"},
+    "rows": {"BACKEND": "common.localcache.LocalMemoryCache", "LOCATION": "kis-rows"},
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = BASE_DIR / ".pytest_media"
