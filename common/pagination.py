@@ -162,7 +162,7 @@ class Walk[M: Model]:
     """What ``KeysetPaginator.walk_page`` found: a page, or the rows that matched short of one."""
 
     page: KeysetPage[M] | None
-    found: tuple[M, ...] = ()
+    found: tuple[tuple[Any, ...], ...] = ()  # (ordering values…, pk, version, updated_at)
 
     @property
     def matched(self) -> int:
@@ -384,16 +384,17 @@ class KeysetPaginator[M: Model]:
         if not self.keys_first:
             raise ValueError("walk_page reads keys: build the paginator with keys_first=True.")
         found = list(going_on.found) if going_on else []
-        start = self._encode(found[-1]) if found else cursor
+        k = len(self._fields)
+        start = self._encode_values(found[-1][:k]) if found else cursor
         more = self.page_size + 1 - len(found)  # a page and one in all
         found += self._walk(start, within=within, where=where, columns=columns, rows=rows, n=more)
         if len(found) <= self.page_size:
             return Walk(page=None, found=tuple(found))
         found = found[: self.page_size]
         meta = within.model._meta
-        row_keys = [RowKey(meta, o.pk, o.version, o.updated_at) for o in found]  # type: ignore[attr-defined]
+        row_keys = [RowKey(meta, row[k], row[k + 1], row[k + 2]) for row in found]
         items = PageRows(self.queryset, row_keys)
-        return Walk(page=KeysetPage(items=items, next_cursor=self._encode(found[-1])))
+        return Walk(page=KeysetPage(items=items, next_cursor=self._encode_values(found[-1][:k])))
 
     def _walk(
         self,
@@ -404,25 +405,31 @@ class KeysetPaginator[M: Model]:
         columns: Sequence[str],
         rows: int,
         n: int,
-    ) -> list[M]:
+    ) -> list[tuple[Any, ...]]:
         """Return the first N rows after CURSOR among WITHIN's next ROWS that match WHERE, as
-        model instances holding their keys (``walk_page``'s query)."""
-        model = within.model
-        keys = [*self._fields, "version", "updated_at"]
+        (ordering values…, pk, version, updated_at) tuples (``walk_page``'s query)."""
+        model, db = within.model, within.db
         inner = within.order_by(*self.ordering)
         if cursor:
             inner = inner.filter(self.after(cursor))
         # only(): the columns under their own names (values() would alias them by field).
-        inner = inner.only(*keys, *columns)[:rows]
-        inner_sql, inner_params = inner.query.sql_with_params()
-        outer = model._base_manager.using(within.db).filter(where).order_by(*self.ordering)
-        outer_sql, outer_params = outer.only(*keys)[:n].query.sql_with_params()
-        alias = connections[within.db].ops.quote_name(model._meta.db_table)
+        inner = inner.only(*self._fields, "version", "updated_at", *columns)[:rows]
+        inner_sql, inner_params = inner.query.get_compiler(using=db).as_sql()
+        outer = model._base_manager.using(db).filter(where).order_by(*self.ordering)
+        outer = outer.values_list(*self._attnames(model), "pk", "version", "updated_at")[:n]
+        compiler = outer.query.get_compiler(using=db)
+        outer_sql, outer_params = compiler.as_sql()
+        alias = connections[db].ops.quote_name(model._meta.db_table)
         if outer_sql.count(f" FROM {alias} ") != 1 or " JOIN " in outer_sql:
             raise ValueError(f"Cannot walk {model._meta.label}: WHERE must read only its table.")
         # The walked rows stand in for the table, under its name: WHERE and ORDER BY read them.
         sql = outer_sql.replace(f" FROM {alias} ", f" FROM ({inner_sql}) {alias} ", 1)
-        return list(model._base_manager.raw(sql, [*inner_params, *outer_params], using=within.db))
+        with connections[db].cursor() as db_cursor:
+            db_cursor.execute(sql, [*inner_params, *outer_params])
+            fetched = db_cursor.fetchall()
+        # Converted as iterating the outer query would (datetimes on SQLite, say): no model
+        # instance is built for a row that only needs its keys.
+        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
 
     def _attnames(self, model: type[Model]) -> list[str]:
         return [
