@@ -169,9 +169,10 @@ class _LostWalks:
     A row that contains a term contains each part of it too, so a walk for ``smith`` over
     the rows where the walk for ``smit`` found less than a page finds less still: once a
     walk lost, the terms that extend it (active search, as the user types on) go straight
-    to the sort, and so does the same term asked again. Only the plan depends on it, never
-    a page: a walk that would now win (rows added since) just leaves the sort to answer.
-    Kept per process for WALK_SIZE_SECONDS, the LOST_WALKS_KEPT latest terms per place.
+    to the sort, and so does the same term asked again (only the same term where the list's
+    ``search_lookup`` is not ``contains``). Only the plan depends on it, never a page: a walk
+    that would now win (rows added since) just leaves the sort to answer. Kept per process
+    for WALK_SIZE_SECONDS, the LOST_WALKS_KEPT latest terms per place.
     """
 
     def __init__(
@@ -182,13 +183,17 @@ class _LostWalks:
         ordering: tuple[str, ...],
         cursor: str | None,
     ) -> None:
-        place = hashlib.blake2b(f"{ordering}\0{cursor or ''}".encode(), digest_size=8)
-        self.key = f"kis:lost-walks:{config.model._meta.label_lower}:{owner.pk}:{place.hexdigest()}"
+        where = f"{ordering}\0{cursor or ''}".encode(errors="surrogatepass")
+        place = hashlib.blake2b(where, digest_size=8).hexdigest()
+        self.key = f"kis:lost-walks:{config.model._meta.label_lower}:{owner.pk}:{place}"
         self.terms: tuple[str, ...] = row_cache().get(self.key, ())
+        self.by_part = config.search_lookup in ("contains", "icontains")
 
     def includes(self, term: str) -> bool:
-        """Return whether a walk for a part of TERM (or for TERM) lost here."""
-        return any(lost in term for lost in self.terms)
+        """Return whether a walk for TERM, or for a part of it, lost here."""
+        if self.by_part:
+            return any(lost in term for lost in self.terms)
+        return term in self.terms
 
     def add(self, term: str) -> None:
         """Remember that the walk for TERM lost here."""

@@ -228,3 +228,21 @@ def test_a_walk_with_too_few_matches_to_size_a_wider_one_sorts(
         page = list_page(config=WalkOfTwenty, owner=owner, query="thin8")
     assert " FROM (SELECT " not in queries.captured_queries[1]["sql"]
     assert [c.first_name for c in page.items] == ["Thin81", "Thin84", "Thin87"]
+
+
+class WindowOfFiveByPrefix(WindowOfFive):
+    search_lookup = "startswith"  # `search` starts with the first name
+
+
+@pytest.mark.usefixtures("book")
+def test_a_lost_walk_stands_for_its_own_term_only_unless_search_is_by_part(owner: Any) -> None:
+    list_page(config=WindowOfFiveByPrefix, owner=owner, query="common")  # reads the tally
+    list_page(config=WindowOfFiveByPrefix, owner=owner, query="late")  # the walk loses
+    for term, walked in (("late", False), ("late1", True)):
+        with CaptureQueriesContext(connection) as queries:
+            page = list_page(config=WindowOfFiveByPrefix, owner=owner, query=term)
+        sqls = [query["sql"] for query in queries.captured_queries]
+        assert any(" FROM (SELECT " in sql for sql in sqls) is walked, term
+        assert [c.first_name for c in page.items] == (
+            ["Late0", "Late1", "Late2"] if term == "late" else ["Late1"]
+        )
