@@ -390,11 +390,7 @@ class KeysetPaginator[M: Model]:
         found += self._walk(start, within=within, where=where, columns=columns, rows=rows, n=more)
         if len(found) <= self.page_size:
             return Walk(page=None, found=tuple(found))
-        found = found[: self.page_size]
-        meta = within.model._meta
-        row_keys = [RowKey(meta, row[k], row[k + 1], row[k + 2]) for row in found]
-        items = PageRows(self.queryset, row_keys)
-        return Walk(page=KeysetPage(items=items, next_cursor=self._encode_values(found[-1][:k])))
+        return Walk(page=self._page_of(found[: self.page_size], has_next=True))
 
     def _walk(
         self,
@@ -438,13 +434,14 @@ class KeysetPaginator[M: Model]:
 
     def _keys_page(self, qs: QuerySet[M]) -> KeysetPage[M]:
         """Return the page of QS read as keys (one narrow query, no model instances)."""
-        model = self.queryset.model
-        n = len(self._fields)
-        names = self._attnames(model)
+        names = self._attnames(self.queryset.model)
         rows = list(qs.values_list(*names, "pk", "version", "updated_at")[: self.page_size + 1])
-        has_next = len(rows) > self.page_size
-        rows = rows[: self.page_size]
-        keys = [RowKey(model._meta, row[n], row[n + 1], row[n + 2]) for row in rows]
+        return self._page_of(rows[: self.page_size], has_next=len(rows) > self.page_size)
+
+    def _page_of(self, rows: Sequence[tuple[Any, ...]], *, has_next: bool) -> KeysetPage[M]:
+        """Return the page of ROWS, (ordering values…, pk, version, updated_at) tuples."""
+        n, meta = len(self._fields), self.queryset.model._meta
+        keys = [RowKey(meta, row[n], row[n + 1], row[n + 2]) for row in rows]
         return KeysetPage(
             items=PageRows(self.queryset, keys),
             next_cursor=self._encode_values(rows[-1][:n]) if has_next else None,
