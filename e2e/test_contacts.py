@@ -62,6 +62,8 @@ def test_load_more_on_scroll(page, visit, owner):
 
 def test_create_with_inline_email_validation_then_edit(page, visit, owner, ada, check_a11y):
     visit("/contacts/new/")
+    hint = "Optional; checked for duplicates."
+    expect(page.locator("#email-feedback")).to_have_text(hint)  # its place is never empty
     page.get_by_label("First name").fill("Augusta")
     page.get_by_label("Email").fill("ADA@example.com")
     expect(page.locator("#email-feedback")).to_have_text("Already used by Ada Lovelace.")
@@ -69,6 +71,10 @@ def test_create_with_inline_email_validation_then_edit(page, visit, owner, ada, 
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert").first).to_contain_text("correct the marked fields")
     expect(page.get_by_label("First name")).to_have_value("Augusta")  # nothing lost
+    page.get_by_label("Email").fill("augusta@example.com")
+    expect(page.locator("#email-feedback")).to_have_text("Email is available.")
+    page.get_by_label("Email").fill("")
+    expect(page.locator("#email-feedback")).to_have_text(hint)
     page.get_by_label("Email").fill("augusta@example.com")
     expect(page.locator("#email-feedback")).to_have_text("Email is available.")
     page.get_by_role("button", name="Save").click()

@@ -409,6 +409,9 @@ def test_validate_email_partial(owner_client, contact, htmx):
     assert b"available" in own.content
     bad = owner_client.get(url, {"email": "nope"}, headers=htmx)
     assert b"Enter a valid email address." in bad.content
+    hint = b"Optional; checked for duplicates."
+    assert hint in owner_client.get(url, {"email": " "}, headers=htmx).content  # cleared
+    assert hint in owner_client.get(reverse("contacts:create")).content  # nothing typed yet
     plain = owner_client.get(url, {"email": "x@y.org", "contact": "abc"})
     assert plain.content == b"OK"
     assert "HX-Request" in plain["Vary"]  # the same URL answers htmx with a fragment
