@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -139,16 +140,17 @@ def _search_page(
                 going_on=going_on,
             )
 
-        lost = _LostWalks(config=config, owner=owner, ordering=ordering, cursor=cursor)
+        owned = _rows_owned(config=config, owner=owner)
+        lost = _LostWalks(config=config, owner=owner, owned=owned, ordering=ordering, cursor=cursor)
         if lost.includes(term):
             return paginator.page(cursor, sort=True)
-        length = max(window, _rows_owned(config=config, owner=owner) // config.search_walk_share)
+        length = max(window, owned // config.search_walk_share)
         walked = walk(length)
         if walked.page is None and walked.matched >= SEARCH_WIDER_MIN_FOUND:
             # on from the last match, as far as the density seen says a page needs
             walked = walk(_wider(length, size=size, found=walked.matched), walked)
-        if walked.page is None:
-            lost.add(term)
+        if walked.page is None and not 0 < owned <= length:
+            lost.add(term)  # (a walk over the whole list costs no more than the sort)
         return walked.page or paginator.page(cursor, sort=True)
     rows = KeysetPaginator(everything, ordering=ordering, page_size=size)
     end = rows.nth_after(cursor, window)
@@ -171,8 +173,10 @@ class _LostWalks:
     walk lost, the terms that extend it (active search, as the user types on) go straight
     to the sort, and so does the same term asked again (only the same term where the list's
     ``search_lookup`` is not ``contains``). Only the plan depends on it, never a page: a walk
-    that would now win (rows added since) just leaves the sort to answer. Kept per process
-    for WALK_SIZE_SECONDS, the LOST_WALKS_KEPT latest terms per place.
+    that would now win (rows added since) just leaves the sort to answer. Kept per process,
+    the LOST_WALKS_KEPT latest terms per place, for the rest of the current WALK_SIZE_SECONDS
+    and as long as the owner's row count (OWNED, as the walks are sized by) stays the same:
+    an import, say, starts afresh.
     """
 
     def __init__(
@@ -180,10 +184,12 @@ class _LostWalks:
         *,
         config: type[OwnedList],
         owner: Owner,
+        owned: int,
         ordering: tuple[str, ...],
         cursor: str | None,
     ) -> None:
-        where = f"{ordering}\0{cursor or ''}".encode(errors="surrogatepass")
+        period = int(time.time() // WALK_SIZE_SECONDS)
+        where = f"{ordering}\0{cursor or ''}\0{owned}\0{period}".encode(errors="surrogatepass")
         place = hashlib.blake2b(where, digest_size=8).hexdigest()
         self.key = f"kis:lost-walks:{config.model._meta.label_lower}:{owner.pk}:{place}"
         self.terms: tuple[str, ...] = row_cache().get(self.key, ())

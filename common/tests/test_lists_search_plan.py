@@ -8,6 +8,7 @@ which plan answered.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -16,7 +17,9 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.contacts.lists import ContactList
 from apps.contacts.tests.factories import ContactFactory
+from common.lists import selectors
 from common.lists.selectors import list_page
+from common.templatetags.kis_rows import row_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +249,33 @@ def test_a_lost_walk_stands_for_its_own_term_only_unless_search_is_by_part(owner
         assert [c.first_name for c in page.items] == (
             ["Late0", "Late1", "Late2"] if term == "late" else ["Late1"]
         )
+
+
+@pytest.mark.usefixtures("book")
+def test_a_lost_walk_is_forgotten_when_the_list_grows_or_the_period_ends(
+    owner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def walks(term: str) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            list_page(config=WindowOfFive, owner=owner, query=term)
+        return any(" FROM (SELECT " in query["sql"] for query in queries.captured_queries)
+
+    list_page(config=WindowOfFive, owner=owner, query="common")  # reads the owner's tally
+    assert walks("zed") and not walks("zed")  # lost, then remembered
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + selectors.WALK_SIZE_SECONDS)
+    assert walks("zed") and not walks("zed")  # another period: walked once more
+    for i in range(3):
+        ContactFactory(owner=owner, first_name=f"New{i}", last_name=f"Zed9{i}")
+    row_cache().clear()  # the owner's size, read again
+    assert walks("zed")  # 23 rows now: what was lost among 20 is not taken for granted
+
+
+@pytest.mark.usefixtures("book")
+def test_a_walk_over_the_whole_list_is_not_remembered(owner: Any) -> None:
+    with CaptureQueriesContext(connection):
+        list_page(config=WalkOfAll, owner=owner, query="common")  # reads the tally
+    for _ in range(2):  # the walk covers all 20 rows: never skipped
+        with CaptureQueriesContext(connection) as queries:
+            list_page(config=WalkOfAll, owner=owner, query="nothing")
+        assert " FROM (SELECT " in queries.captured_queries[0]["sql"]
