@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
@@ -18,8 +16,9 @@ def reverse_plain(viewname: str) -> str:
 
     A list page reverses its own URL half a dozen times (each sort, the count, the next
     page), at ~12 µs each; what reverse() answers for a name without arguments depends only
-    on the URLconf, the script prefix and, under ``i18n_patterns``, the language, which the
-    key holds. A name that does not reverse raises NoReverseMatch each time.
+    on the URLconf (the request's, else ``ROOT_URLCONF``), the script prefix and, under
+    ``i18n_patterns``, the language, which the key holds. A name that does not reverse
+    raises NoReverseMatch each time.
     """
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     key = (viewname, urlconf, get_script_prefix(), translation.get_language())
@@ -27,10 +26,3 @@ def reverse_plain(viewname: str) -> str:
     if url is None:
         url = _reversed[key] = reverse(viewname)
     return url
-
-
-@receiver(setting_changed)
-def _forget_reversed(*, setting: str, **kwargs: Any) -> None:
-    """Forget every URL when the URLconf changes (tests override ROOT_URLCONF)."""
-    if setting == "ROOT_URLCONF":
-        _reversed.clear()
