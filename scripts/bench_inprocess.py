@@ -8,13 +8,19 @@ Prints, with the production settings:
 1. server time per target, best and median of REPEAT requests through Django's test client
    (no socket, no gunicorn): the number docs/performance.md's "≤ 4 ms" goal is about;
 2. the middleware audit: each layer's own time on /robots.txt and on the list, measured by a
-   timer between every two layers (a layer's time is what it adds around the next one).
+   timer between every two layers (a layer's time is what it adds around the next one);
+3. where a list page's time goes: the selector (and, in it, the database's answer), the
+   template (the chrome, the results and the rows, told apart by rendering each partial), and
+   the stack around them;
+4. with ``--explain TERM``: PostgreSQL's ``EXPLAIN (ANALYZE, BUFFERS)`` of each query that
+   ``list_page`` runs for TERM (the profile of one search plan).
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import math
 import os
 import re
 import statistics
@@ -123,10 +129,138 @@ def audit_middleware(client: Any, repeat: int) -> None:
     print(f"| all middleware | {total[0]:.0f} | {total[1]:.0f} |")
 
 
+class _Split:
+    """Time spent in the list selector, its database queries and the template, per request."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    def add(self, part: str, start: float) -> None:
+        self.spent[part] = self.spent.get(part, 0.0) + time.perf_counter() - start
+
+    def timing(self, part: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.add(part, start)
+
+        return timed
+
+    def query(self, execute: Callable[..., Any], *args: Any) -> Any:
+        """Time one query (a ``connection.execute_wrapper``), while the selector runs."""
+        start = time.perf_counter()
+        try:
+            return execute(*args)
+        finally:
+            if self.in_selector:
+                self.add("database", start)
+
+    in_selector = False
+
+
+def split_list_page(client: Any, repeat: int) -> None:
+    """Print where the list's time goes: selector, database, template parts, the rest."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.template.backends.django import Template
+
+    from common.lists import selectors
+
+    split = _Split()
+    selector = selectors.list_page
+
+    def list_page(**kwargs: Any) -> Any:
+        split.in_selector = True
+        try:
+            return split.timing("selector", selector)(**kwargs)
+        finally:
+            split.in_selector = False
+
+    render = Template.render
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    targets = {
+        "full page": {},
+        "results (htmx search partial)": htmx,
+    }
+    rows: dict[str, dict[str, float]] = {}
+    with (
+        mock.patch.object(selectors, "list_page", list_page),
+        mock.patch.object(Template, "render", split.timing("template", render)),
+        connection.execute_wrapper(split.query),
+    ):
+        for name, headers in targets.items():
+            best: dict[str, float] = {"request": math.inf}
+            for _ in range(repeat + 3):  # the first three warm up
+                split.spent.clear()
+                start = time.perf_counter()
+                client.get("/contacts/", **headers)
+                split.add("request", start)
+                if split.spent["request"] < best["request"]:
+                    best = dict(split.spent)
+            rows[name] = best
+    print(f"\nWhere the list's time goes (ms, the fastest of {repeat} requests)\n")
+    print("| part | full page | results (htmx) |")
+    print("|---|---:|---:|")
+    full, results = rows["full page"], rows["results (htmx search partial)"]
+
+    def line(label: str, part: Callable[[dict[str, float]], float]) -> None:
+        print(f"| {label} | {part(full) * 1000:.2f} | {part(results) * 1000:.2f} |")
+
+    line("request, in all", lambda r: r["request"])
+    line("selector (list_page)", lambda r: r.get("selector", 0.0))
+    line("of which the database (its queries' execute)", lambda r: r.get("database", 0.0))
+    line("template", lambda r: r.get("template", 0.0))
+    line(
+        "the rest (middleware, session, user, view)",
+        lambda r: r["request"] - r.get("selector", 0.0) - r.get("template", 0.0),
+    )
+    chrome = (full.get("template", 0.0) - results.get("template", 0.0)) * 1000
+    print(f"\nThe page around the results (full page's template less the partial's): {chrome:.2f}")
+
+
+def explain(user: Any, terms: list[str]) -> None:
+    """Print EXPLAIN (ANALYZE, BUFFERS) of each query list_page runs for each of TERMS."""
+    from django.db import connection
+
+    from apps.contacts.lists import ContactList
+    from common.lists.selectors import list_page
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("--explain needs PostgreSQL.")
+    queries: list[tuple[str, Any]] = []
+
+    def keep(execute: Callable[..., Any], sql: str, params: Any, *rest: Any) -> Any:
+        queries.append((sql, params))
+        return execute(sql, params, *rest)
+
+    for term in terms:
+        queries.clear()
+        list_page(config=ContactList, owner=user, query=term)  # warm: tallies, lost walks
+        with connection.execute_wrapper(keep):
+            start = time.perf_counter()
+            list_page(config=ContactList, owner=user, query=term)
+            spent = (time.perf_counter() - start) * 1000
+        print(f"\nq={term!r}: list_page {spent:.2f} ms, {len(queries)} queries")
+        with connection.cursor() as cursor:
+            for sql, params in queries:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+                print("\n".join(f"    {row[0]}" for row in cursor.fetchall()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--email", default="bench@example.com")
     parser.add_argument("--repeat", type=int, default=30, help="requests per target")
+    parser.add_argument(
+        "--explain",
+        metavar="TERM",
+        action="append",
+        default=[],
+        help="print the query plans of a search for TERM (repeatable); nothing else",
+    )
     args = parser.parse_args()
 
     from tests.servers import production_env
@@ -148,6 +282,9 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)  # the manifest's names
     logging.getLogger("kis.access").setLevel(logging.WARNING)  # not what is measured here
     user = User.objects.get(email=args.email)
+    if args.explain:
+        explain(user, args.explain)
+        return
     zoned, _ = User.objects.get_or_create(email="bench-tz@example.com")
     if zoned.timezone != "Europe/Berlin":
         zoned.timezone = "Europe/Berlin"
@@ -159,6 +296,7 @@ def main() -> None:
         clients[who] = client
     time_targets(clients, args.repeat)
     audit_middleware(clients["plain"], args.repeat)
+    split_list_page(clients["plain"], args.repeat)
 
 
 if __name__ == "__main__":
