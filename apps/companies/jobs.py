@@ -25,6 +25,10 @@ def _export_rows(*, owner: User) -> QuerySet[Company, tuple[Any, ...]]:
     return Company.objects.filter(owner=owner).order_by("id").values_list(*COLUMNS)
 
 
+def _build(*, owner: User, data: dict[str, str], memo: dict[Any, Any]) -> Company:
+    return company_build(owner=owner, data=data)  # a company row names nothing to look up
+
+
 def _merge(*, owner: User, pk: int, data: dict[str, str]) -> Company:
     # The name matched in any case: it is the key, not a new value ("ACME" keeps "Acme").
     fields = {name: value for name, value in data.items() if name != "name"}
@@ -52,7 +56,7 @@ class CompanyCsv(CsvJobs):
         required_label="a name column",
         example="name,website,notes",
         key_field="name",
-        build=company_build,
+        build=_build,
         merge=_merge,
         duplicates_label="When a company of that name is already in your list",
     )

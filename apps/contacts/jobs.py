@@ -85,7 +85,7 @@ def _split_name(data: dict[str, str], /) -> dict[str, str]:
     return data
 
 
-def _build(*, owner: User, data: dict[str, str]) -> Contact:
+def _build(*, owner: User, data: dict[str, str], memo: dict[Any, Any]) -> Contact:
     fields = dict(data)
     favourite = fields.pop("favourite", "").lower() in TRUE_WORDS
     company = fields.pop("company", "")
@@ -93,7 +93,11 @@ def _build(*, owner: User, data: dict[str, str]) -> Contact:
     # The email's uniqueness is checked by the importer in memory (the duplicate key).
     contact_validate(contact=contact, check_email=False)
     if company:  # only for a valid row, so a rejected one leaves no new company behind
-        resolved = contact_company_resolve(owner=owner, data={"company": company})["company"]
+        # Once per company name and batch: a file names the same few companies many times.
+        key = ("company", company)
+        if key not in memo:
+            memo[key] = contact_company_resolve(owner=owner, data={"company": company})["company"]
+        resolved = memo[key]
         contact.company, contact.company_name = resolved, resolved.name
     return contact
 

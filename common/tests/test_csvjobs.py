@@ -9,6 +9,7 @@ it proves the toolkit needs nothing else of contacts'.
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -32,7 +33,7 @@ pytestmark = [
 ]
 
 
-def _build(*, owner: User, data: dict[str, str]) -> Company:
+def _build(*, owner: User, data: dict[str, str], memo: dict[Any, Any]) -> Company:
     company = Company(owner=owner, **data)
     company.full_clean(exclude=["owner"], validate_constraints=False)
     return company
@@ -191,11 +192,11 @@ def test_a_retry_resumes_after_the_saved_batches(me, monkeypatch):
     monkeypatch.setattr(CompanyCsv.import_, "progress_every", 2)
     calls = {"n": 0}
 
-    def flaky(*, owner, data):
+    def flaky(*, owner, data, memo):
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("worker died")
-        return _build(owner=owner, data=data)
+        return _build(owner=owner, data=data, memo=memo)
 
     monkeypatch.setattr(CompanyCsv.import_, "build", flaky)
     job = _import(me, "name\nA\nB\nC\nD\n")

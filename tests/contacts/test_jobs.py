@@ -9,12 +9,16 @@ from http import HTTPStatus
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from apps.companies.models import Company
 from apps.contacts import jobs
 from apps.contacts.models import Contact, ContactExport, ContactImport, JobStatus
 from apps.contacts.tests.factories import ContactFactory
+from common.lists.csvjobs.importing import Importer
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
@@ -331,3 +335,64 @@ def test_excel_unicode_text_utf16_with_tabs_imports(
     job.refresh_from_db()
     assert (job.status, job.created_count) == (JobStatus.DONE, 1)
     assert Contact.objects.get().company_name == "A, B & Co"
+
+
+def _rows_naming_companies(n: int) -> str:
+    lines = ["name,email,company"]
+    lines += [f"P{i} Q,p{i}@example.com,{'Acme' if i % 2 else 'Beta Ltd'}" for i in range(n)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.django_db
+def test_import_looks_each_company_up_once_per_batch(
+    owner, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    monkeypatch.setattr(jobs.ContactCsv.import_, "progress_every", 10)  # 3 batches of 10
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        job = jobs.contact_import_start(owner=owner, upload=upload(_rows_naming_companies(30)))
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (JobStatus.DONE, 30)
+    lookups = [
+        q for q in queries if q["sql"].startswith("SELECT") and '"companies_company"' in q["sql"]
+    ]
+    # each of the 2 companies once a batch (a lookup by name is at most two queries), not
+    # once a row (30 lookups and more)
+    assert len(lookups) <= 2 * 3 * 2
+    companies = {c.name: c for c in Company.objects.filter(owner=owner)}
+    assert sorted(companies) == ["Acme", "Beta Ltd"]
+    for contact in Contact.objects.filter(owner=owner):
+        assert companies[contact.company_name].pk == contact.company_id
+
+
+@pytest.mark.django_db
+def test_import_forgets_its_companies_once_a_batch_is_saved(
+    owner, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A company deleted while an import runs is made again by the next batch."""
+    settings.TASKS = IMMEDIATE
+    monkeypatch.setattr(jobs.ContactCsv.import_, "progress_every", 5)
+    flush = Importer.flush
+
+    def flush_then_delete(self):
+        flush(self)
+        if self.job.processed == 5:  # the user deletes Acme after the first batch
+            Company.objects.filter(owner=owner, name="Acme").delete()
+
+    monkeypatch.setattr(Importer, "flush", flush_then_delete)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.contact_import_start(owner=owner, upload=upload(_rows_naming_companies(12)))
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.rejected_count) == (JobStatus.DONE, 12, 0)
+    acme = Company.objects.get(owner=owner, name="Acme")  # made again
+    later = Contact.objects.filter(
+        owner=owner, company_name="Acme", email__in=[f"p{i}@example.com" for i in range(5, 12)]
+    )
+    assert later.count() == 4 and all(c.company_id == acme.pk for c in later)
+    earlier = Contact.objects.filter(
+        owner=owner, company_name="Acme", email__in=[f"p{i}@example.com" for i in range(5)]
+    )
+    assert earlier.count() == 2 and all(c.company_id is None for c in earlier)  # SET_NULL

@@ -53,9 +53,13 @@ class ExistingKeys(Protocol):
 
 
 class BuildObject(Protocol):
-    """Return a new, validated, unsaved object for OWNER from DATA; raise ValidationError."""
+    """Return a new, validated, unsaved object for OWNER from DATA; raise ValidationError.
 
-    def __call__(self, *, owner: User, data: dict[str, str]) -> Model: ...
+    MEMO lives as long as the batch the object goes into: what a row looks up or creates that
+    other rows name too (their company, say) can be kept there, once per batch, not per row.
+    """
+
+    def __call__(self, *, owner: User, data: dict[str, str], memo: dict[Any, Any]) -> Model: ...
 
 
 class MergeObject(Protocol):

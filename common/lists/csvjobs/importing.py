@@ -167,6 +167,9 @@ class Importer:
             SKIPPED: len(job.skipped_rows),
         }
         self.pending: list[models.Model] = []
+        # What build() looked up for the pending objects (BuildObject): forgotten with them,
+        # so a batch never refers to what a user deleted during an earlier one.
+        self.memo: dict[Any, Any] = {}
         self.update = job.duplicates == DuplicateMode.UPDATE and self.spec.merge is not None
 
     def existing_keys(self) -> Mapping[str, int]:
@@ -229,6 +232,7 @@ class Importer:
             self.config.model._default_manager.bulk_create(self.pending)
             self.job.created_count += len(self.pending)
             self.pending.clear()
+        self.memo.clear()
         self.job.rejected = self.report
         self.job.save(
             update_fields=[
@@ -275,7 +279,7 @@ class Importer:
                 self.job.updated_count += 1
             return
         try:
-            obj = spec.build(owner=owner, data=data)
+            obj = spec.build(owner=owner, data=data, memo=self.memo)
         except ValidationError as exc:
             self.reject(line, _reason(exc))
             return
