@@ -44,3 +44,15 @@ def test_an_overridden_urlconf_is_answered_afresh(settings: Any) -> None:
     settings.ROOT_URLCONF = "apps.core.urls"
     with pytest.raises(NoReverseMatch):
         reverse_plain("contacts:list")
+
+
+def test_script_prefixes_a_request_chose_do_not_grow_the_memo_without_end() -> None:
+    """A proxy may pass SCRIPT_NAME from the client (gunicorn trusts it from 127.0.0.1)."""
+    reversing._reversed.clear()
+    try:
+        for n in range(reversing.REVERSED_KEPT * 3):
+            set_script_prefix(f"/p{n}/")
+            assert reverse_plain("contacts:list") == f"/p{n}/contacts/"
+    finally:
+        clear_script_prefix()
+    assert len(reversing._reversed) <= reversing.REVERSED_KEPT
